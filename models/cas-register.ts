@@ -36,7 +36,8 @@ export const casRegisterModel: Model<Scalar, CasRegisterInput, CasRegisterOutput
         const matches = state === input.from;
         if (output === UNKNOWN) return [matches ? input.to : state];
         if (output === true) return matches ? [input.to] : [];
-        return matches ? [] : [state];
+        if (output === false) return matches ? [] : [state];
+        return [];
       }
     }
   },

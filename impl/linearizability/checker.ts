@@ -8,7 +8,7 @@
  * Lowe's memo of configurations. The first illegal partition decides the verdict and stops the
  * check. A time or memory budget that runs out yields `unknown`, never a pass.
  */
-import type { History, Model, Operation } from '../../models/model';
+import { UNKNOWN, type History, type Model, type Operation } from '../../models/model';
 import { searchPartition, type SearchTuning } from './_internals/search';
 import type { CheckOptions, CheckResult, LinearizationStep, PartitionResult } from './types';
 import { validateHistory } from './validate';
@@ -50,7 +50,7 @@ export function checkWithTuning<S, I, O>(model: Model<S, I, O>, history: History
   let unknownReason: string | undefined;
 
   for (let index = 0; index < parts.length; index++) {
-    const ops = parts[index]!;
+    const ops = tuning.dropOpenOperations ? parts[index]!.filter((op) => op.output !== UNKNOWN) : parts[index]!;
     if (verdict === 'illegal' && !options.checkAllPartitions) {
       partitions.push({ index, result: 'skipped', operations: ops.length, opIds: ops.map((op) => op.id), steps: 0, configurations: 0, millis: 0 });
       continue;
@@ -82,8 +82,9 @@ export function checkWithTuning<S, I, O>(model: Model<S, I, O>, history: History
     if (outcome.unknownReason !== undefined) part.unknownReason = outcome.unknownReason;
     partitions.push(part);
 
-    if (outcome.result === 'illegal') verdict = 'illegal';
-    else if (outcome.result === 'unknown' && verdict === 'ok') {
+    if (outcome.result === 'unknown' && tuning.budgetExhaustedAsOk) part.result = 'ok';
+    if (part.result === 'illegal') verdict = 'illegal';
+    else if (part.result === 'unknown' && verdict === 'ok') {
       verdict = 'unknown';
       unknownReason = outcome.unknownReason;
     }

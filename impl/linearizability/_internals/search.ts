@@ -22,11 +22,22 @@ import { UNKNOWN, type Model, type Operation } from '../../../models/model';
 import { ConfigurationMemo } from './memo';
 import { StateTable } from './states';
 
-/** Tuning switches that exist only so negative controls can break the checker on purpose. */
+/**
+ * Switches that change the search. Apart from `noOpenReductions`, each one reproduces a known
+ * class of checker bug and exists only so that negative controls can break the checker on purpose.
+ */
 export interface SearchTuning {
-  /** Key the memo by the set of linearized operations only, forgetting the state (a known bug). */
+  /** Bug: key the memo by the set of linearized operations only, forgetting the state. */
   memoWithoutState?: boolean;
-  /** Turn off the dominance and symmetry reductions for open operations. */
+  /** Bug: treat every operation as concurrent with every other (ignore real-time order). */
+  ignoreRealTime?: boolean;
+  /** Bug: order operations by id instead of by time, as if the input were sorted. */
+  orderById?: boolean;
+  /** Bug: drop operations with unknown outcome instead of letting them take effect. */
+  dropOpenOperations?: boolean;
+  /** Bug: report a history as linearizable when the budget runs out. */
+  budgetExhaustedAsOk?: boolean;
+  /** Turn off the dominance and symmetry reductions for open operations (sound, only slower). */
   noOpenReductions?: boolean;
 }
 
@@ -86,6 +97,8 @@ export function searchPartition<S, I, O>(
   }
   const timeOf = (e: number): number => {
     const op = ops[e >> 1]!;
+    if (tuning.ignoreRealTime) return e & 1;
+    if (tuning.orderById) return 2 * op.id + (e & 1);
     return (e & 1) === 0 ? op.call : (op.return as number);
   };
   entries.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || (a >> 1) - (b >> 1));

@@ -1,0 +1,148 @@
+/**
+ * Spec of the linearizability method: checking recorded histories against sequential models
+ * (Wing–Gong search with Lowe's memo and P-compositionality), the first half of DS2.
+ */
+import type { MethodSpec } from '../harness/spec';
+
+export const linearizabilitySpec: MethodSpec = {
+  id: 'linearizability',
+  title: 'Linearizability checking of histories against sequential models (DS2)',
+  citation:
+    'M. S. Al-Mahfoudh, R. Stutsman, G. Gopalakrishnan. Efficient Linearizability Checking for Actor-based Systems. ' +
+    'Software: Practice and Experience, 2023. doi:10.1002/spe.3251, arXiv:2110.06407. ' +
+    'Checker after J. Wing, C. Gong (1993), G. Lowe (2017) and A. Horn, D. Kroening (2015).',
+
+  claims: [
+    {
+      id: 'linearizability/recorded-verdicts',
+      statement: 'Wing–Gong search with memoized configurations decides the recorded Jepsen etcd and key-value histories with their known verdicts.',
+      source: 'Porcupine test data with its expected verdicts; Horn and Kroening, FORTE 2015, Jepsen etcd benchmark',
+    },
+    {
+      id: 'linearizability/faster-than-porcupine',
+      statement: 'Checking the 70 etcd logs plus c01-ok, c01-bad, c10-ok and c10-bad takes no longer in total than Porcupine, the fastest public checker, on the same machine.',
+      source: 'Suite requirement; Porcupine (Athalye) benchmark on the same files',
+    },
+    {
+      id: 'linearizability/p-compositionality',
+      statement: 'Checking a key-value history per key (P-compositionality) is at least ten times faster than checking it as one object, with the same verdict.',
+      source: 'Horn and Kroening, FORTE 2015, section on P-compositionality; Porcupine key-value benchmarks',
+    },
+    {
+      id: 'linearizability/bounded-budget',
+      statement: 'A 50-client key-value history is decided, or returns unknown, within its time and memory budget instead of exhausting the machine.',
+      source: 'Porcupine issues 3 and 6 (checker out of memory), Elasticsearch issue 101357',
+    },
+  ],
+
+  invariants: [
+    {
+      id: 'linearizability/agrees-with-brute-force',
+      statement: 'On generated histories of up to 8 operations, with and without corrupted outputs, the checker returns the verdict of a brute-force search over every order.',
+      kind: 'exact',
+      negativeControls: ['ignores real-time order', 'treats pending operations as absent', "drops the state from the memo's key"],
+    },
+    {
+      id: 'linearizability/partition-equivalence',
+      statement: 'Checking the per-key partitions of a key-value history separately gives the same verdict as checking the whole history as one object.',
+      kind: 'exact',
+      negativeControls: ["partition that splits one key's operations"],
+    },
+    {
+      id: 'linearizability/relabel-invariance',
+      statement: 'Renaming clients and relabelling operation ids does not change the verdict.',
+      kind: 'exact',
+      negativeControls: ['orders operations by id instead of time'],
+    },
+    {
+      id: 'linearizability/prefix-closed',
+      statement: 'Every prefix of a linearizable history, with the operations it cuts left pending, is linearizable.',
+      kind: 'exact',
+      negativeControls: ['treats pending operations as absent'],
+    },
+    {
+      id: 'linearizability/unknown-outcome-relaxes',
+      statement: 'Turning a completed operation into one with unknown outcome never makes a linearizable history illegal.',
+      kind: 'exact',
+      negativeControls: ['treats operations with unknown outcome as absent'],
+    },
+    {
+      id: 'linearizability/evidence-valid',
+      statement: 'A linearizable verdict comes with a linearization an independent verifier accepts; an illegal one with a legal partial linearization and a blocked operation outside it.',
+      kind: 'exact',
+      negativeControls: ['ignores real-time order'],
+    },
+    {
+      id: 'linearizability/xstate-model-agrees',
+      statement: 'The compare-and-set register written as an XState machine and the plain model allow the same steps and give the same verdict on every generated history.',
+      kind: 'exact',
+      negativeControls: ['machine whose failed cas still writes'],
+    },
+    {
+      id: 'linearizability/recorded-verdicts',
+      statement: 'Every recorded history in the data folder gets the verdict listed in its EXPECTED.txt.',
+      kind: 'exact',
+      negativeControls: ['ignores real-time order', 'treats pending operations as absent'],
+    },
+    {
+      id: 'linearizability/budget-yields-unknown',
+      statement: 'A check whose time or memory budget runs out returns unknown, never a verdict.',
+      kind: 'exact',
+      negativeControls: ['reports a pass when the budget runs out'],
+    },
+    {
+      id: 'linearizability/parse-roundtrip',
+      statement: 'A history written in the Jepsen, Porcupine key-value or JSON format parses back to the same operations and verdict.',
+      kind: 'exact',
+      negativeControls: ['parser that reads :info as :fail'],
+    },
+    {
+      id: 'linearizability/malformed-input-rejected',
+      statement: 'Truncated lines, completions without an invocation, unknown operations and empty files raise a named error with the right line.',
+      kind: 'exact',
+      negativeControls: ['parser that skips unreadable lines'],
+    },
+  ],
+
+  experiments: [
+    {
+      id: 'linearizability/recorded-histories',
+      claim: 'linearizability/recorded-verdicts',
+      description: 'Check every recorded history (or, without the data folder, histories the suite records from its models) and compare with the expected verdicts.',
+    },
+    {
+      id: 'linearizability/speed-vs-porcupine',
+      claim: 'linearizability/faster-than-porcupine',
+      description: 'Total checking time over the 70 etcd logs and c01/c10 key-value logs, per file, beside Porcupine run on the same machine when Go and a Porcupine checkout are available.',
+    },
+    {
+      id: 'linearizability/partitioning',
+      claim: 'linearizability/p-compositionality',
+      description: 'Time to check c10-ok and c10-bad per key and as one object, same verdicts required.',
+    },
+    {
+      id: 'linearizability/fifty-clients',
+      claim: 'linearizability/bounded-budget',
+      description: 'Check generated 50-client key-value histories (one linearizable, one not) with a 20 s budget; record time, memory and verdict.',
+    },
+  ],
+
+  benchmarks: [
+    {
+      id: 'linearizability/check-etcd',
+      description: 'Check all recorded etcd logs once (or generated cas-register histories without data).',
+      unit: 'ms',
+    },
+    {
+      id: 'linearizability/check-kv-partitioned',
+      description: 'Check c10-ok per key.',
+      unit: 'ms',
+      baseline: 'linearizability/check-kv-unpartitioned',
+    },
+    {
+      id: 'linearizability/check-kv-unpartitioned',
+      description: 'Check c10-ok as one object.',
+      unit: 'ms',
+    },
+  ],
+};
