@@ -160,7 +160,7 @@ export function searchPartition<S, I, O>(
   const stackOp = new Int32Array(n);
   const stackState = new Int32Array(n);
   const stackAlt = new Int32Array(n);
-  const stackSuccessors: (readonly S[])[] = new Array(n);
+  const stackSuccessors: (readonly number[])[] = new Array(n);
   let depth = 0;
   let state = initialState;
   let closedLinearized = 0;
@@ -201,16 +201,32 @@ export function searchPartition<S, I, O>(
     states: Array.from(stateAfter.subarray(0, depth)),
   });
 
+  // Transition cache: the interned successor states of (state id, operation). WGL revisits the
+  // same pair many times under different linearized sets, and stepping plus interning a state
+  // costs far more than a map lookup.
+  const transitions = new Map<number, readonly number[]>();
+  const NO_SUCCESSORS: readonly number[] = [];
+  const successorsOf = (o: number, from: number): readonly number[] => {
+    const key = from * n + o;
+    let cached = transitions.get(key);
+    if (cached === undefined) {
+      const next = model.step(stateTable.states[from] as S, ops[o]!.input, ops[o]!.output);
+      cached = next.length === 0 ? NO_SUCCESSORS : next.map((st) => stateTable.intern(st));
+      transitions.set(key, cached);
+    }
+    return cached;
+  };
+
   /**
    * Tries successors of operation `o` from state `state`, starting at alternative `fromAlt`.
    * Pushes and returns true on the first new configuration.
    */
-  const tryPush = (o: number, successors: readonly S[], fromAlt: number): boolean => {
+  const tryPush = (o: number, successors: readonly number[], fromAlt: number): boolean => {
     const isOpen = open[o] === 1;
     const word = o >>> 5;
     const bit = 1 << (o & 31);
     for (let alt = fromAlt; alt < successors.length; alt++) {
-      const nextState = stateTable.intern(successors[alt] as S);
+      const nextState = successors[alt]!;
       if (isOpen && nextState === state && !tuning.noOpenReductions) continue;
       linearized[word]! |= bit;
       const nextHash = setHash ^ zobrist[o]!;
@@ -245,7 +261,8 @@ export function searchPartition<S, I, O>(
       if (performance.now() > limits.deadline) {
         return { result: 'unknown', steps, configurations: memo.size, unknownReason: 'time budget exhausted', stateTable };
       }
-      if (memo.bytes + stateTable.bytes > limits.maxMemoryBytes) {
+      // About 80 bytes per cached transition (map entry plus a small array) is an estimate.
+      if (memo.bytes + stateTable.bytes + transitions.size * 80 > limits.maxMemoryBytes) {
         return { result: 'unknown', steps, configurations: memo.size, unknownReason: 'memory budget exhausted', stateTable };
       }
     }
@@ -260,7 +277,7 @@ export function searchPartition<S, I, O>(
         slot = next[slot]!;
         continue;
       }
-      const successors = model.step(stateTable.states[state] as S, ops[o]!.input, ops[o]!.output);
+      const successors = successorsOf(o, state);
       if (successors.length > 0 && tryPush(o, successors, 0)) {
         if (depth > longestDepth) {
           longestDepth = depth;
@@ -306,7 +323,7 @@ export function searchPartition<S, I, O>(
       unlift(top);
       state = stackState[depth]!;
       const successors = stackSuccessors[depth]!;
-      stackSuccessors[depth] = undefined as unknown as readonly S[];
+      stackSuccessors[depth] = NO_SUCCESSORS;
       // Other successor states of the same operation first (non-deterministic models).
       if (tryPush(top, successors, stackAlt[depth]! + 1)) {
         if (perOp !== undefined) recordPerOp(perOp, stackOp, stateAfter, depth);

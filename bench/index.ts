@@ -1,0 +1,19 @@
+/**
+ * Registry of method runners, loaded on demand so that a run only imports the methods it needs.
+ */
+import type { MethodRunner } from '../harness/runner';
+
+const LOADERS: Record<string, () => Promise<MethodRunner>> = {
+  linearizability: async () => (await import('./linearizability/index')).linearizabilityRunner,
+};
+
+/**
+ * Loads the runner of method `id`.
+ *
+ * @throws Error when the method has no runner module.
+ */
+export async function loadRunner(id: string): Promise<MethodRunner> {
+  const load = LOADERS[id];
+  if (load === undefined) throw new Error(`method '${id}' has no comparison runs or benchmarks registered in bench/index.ts`);
+  return load();
+}

@@ -1,0 +1,153 @@
+/**
+ * Tensor backend selection for TensorFlow.js. This module owns the `tf` instance every numeric
+ * method uses.
+ *
+ * Order (`auto`): `tensorflow-gpu` from `@tensorflow/tfjs-node-gpu`, then `tensorflow` from
+ * `@tensorflow/tfjs-node` (both need libtensorflow, the GPU build also CUDA; neither is a
+ * dependency, they are loaded only when a user has installed them), then `wasm`
+ * (`@tensorflow/tfjs-backend-wasm`, shipped), then `cpu`. On wasm, kernels it lacks and cpu has
+ * run on cpu through a registered shim; every kernel that actually falls back is recorded.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKEND_ORDER, type BackendName, type BackendRecord } from './record';
+
+export { tf };
+export type { BackendName, BackendRecord } from './record';
+
+/** Kernels the shim cannot bridge, because wasm tensors cannot hold complex64 values. */
+const COMPLEX_KERNELS = new Set(['Complex', 'ComplexAbs', 'Real', 'Imag', 'FFT', 'IFFT']);
+
+/** Kernels that ran on cpu through the shim in this process. */
+const fallbackUsed = new Set<string>();
+let shimInstalled: string[] | null = null;
+let selected: BackendRecord | null = null;
+
+/**
+ * Parses a `--backend` value.
+ *
+ * @throws Error naming the value and the accepted names.
+ */
+export function parseBackendName(raw: string): BackendName | 'auto' {
+  if (raw === 'auto' || (BACKEND_ORDER as readonly string[]).includes(raw)) return raw as BackendName | 'auto';
+  throw new Error(`--backend must be auto, ${BACKEND_ORDER.join(', ')}; got '${raw}'`);
+}
+
+/**
+ * Selects and initializes a backend. Calling it again with the same request returns the first
+ * record; a different request switches backends.
+ *
+ * @param requested - a backend name, or `auto` for the first that works in {@link BACKEND_ORDER}
+ * @throws Error when an explicitly requested backend cannot start, with the reason.
+ */
+export async function selectBackend(requested: BackendName | 'auto' = 'auto'): Promise<BackendRecord> {
+  if (selected !== null && selected.requested === requested) return selected;
+
+  // Production mode silences tfjs's console advice to install the native backend; the record's
+  // notes already say which backends were not used and why.
+  tf.enableProdMode();
+  const candidates = requested === 'auto' ? BACKEND_ORDER : [requested];
+  const notes: string[] = [];
+  for (const name of candidates) {
+    try {
+      const extra = await start(name);
+      await tf.ready();
+      notes.push(`tfjs ${tf.version.tfjs}`, ...extra);
+      selected = { requested, used: name, fallbackKernels: [], notes };
+      return selected;
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0]!.slice(0, 200);
+      if (requested !== 'auto') throw new Error(`backend '${name}' is not available: ${reason}. Use --backend auto to fall back to the first backend that works.`);
+      notes.push(`${name} not used: ${reason}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
+}
+
+/** Returns the current backend record with the kernels that fell back so far. */
+export function backendRecord(): BackendRecord | null {
+  if (selected === null) return null;
+  return { ...selected, fallbackKernels: [...fallbackUsed].sort() };
+}
+
+async function start(name: BackendName): Promise<string[]> {
+  if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+    const packageName = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+    try {
+      // A variable specifier keeps bundlers and the type checker from requiring the package.
+      await import(/* @vite-ignore */ packageName);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? `${packageName} is not installed` : `${packageName} failed to load (${(error as Error).message})`);
+    }
+    if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
+    const usesGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+    if (name === 'tensorflow-gpu' && !usesGpu) throw new Error('libtensorflow found no GPU device');
+    return [`${packageName} loaded`, `device: ${usesGpu ? 'GPU' : 'CPU'}`];
+  }
+
+  if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
+    const shimmed = installWasmFallbacks();
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    return [`wasm SIMD ${simd ? 'on' : 'off'}, 1 thread (tfjs-backend-wasm runs single-threaded in Node)`, `cpu fallback shim for ${shimmed.length} kernels`];
+  }
+
+  if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
+  return [];
+}
+
+/**
+ * Registers, for each kernel that cpu has and wasm lacks (except complex ones), a wasm kernel
+ * that copies the inputs to cpu, runs the cpu kernel and copies the outputs back.
+ *
+ * @returns names of the kernels bridged
+ */
+function installWasmFallbacks(): string[] {
+  if (shimInstalled !== null) return shimInstalled;
+  const cpu = tf.findBackend('cpu') as unknown as CpuLike;
+  const wasm = tf.findBackend('wasm') as unknown as WasmLike;
+  const wasmKernels = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
+  const bridged: string[] = [];
+
+  for (const kernel of tf.getKernelsForBackend('cpu')) {
+    if (wasmKernels.has(kernel.kernelName) || COMPLEX_KERNELS.has(kernel.kernelName)) continue;
+    const cpuKernel = kernel.kernelFunc;
+    tf.registerKernel({
+      kernelName: kernel.kernelName,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs }) => {
+        fallbackUsed.add(kernel.kernelName);
+        const copies: tf.TensorInfo[] = [];
+        const toCpu = (t: tf.TensorInfo): tf.TensorInfo => {
+          const copy = { dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype), shape: t.shape, dtype: t.dtype };
+          copies.push(copy);
+          return copy;
+        };
+        const cpuInputs: Record<string, tf.TensorInfo | tf.TensorInfo[]> = {};
+        for (const [key, value] of Object.entries(inputs)) {
+          cpuInputs[key] = Array.isArray(value) ? (value as tf.TensorInfo[]).map(toCpu) : toCpu(value as tf.TensorInfo);
+        }
+        const output = cpuKernel({ inputs: cpuInputs as tf.NamedTensorInfoMap, attrs, backend: cpu as unknown as tf.KernelBackend });
+        const outputs = Array.isArray(output) ? output : [output];
+        const results = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype, undefined, cpu.readSync(o.dataId)));
+        for (const t of [...copies, ...outputs]) cpu.disposeData(t.dataId);
+        return Array.isArray(output) ? results : results[0]!;
+      },
+    });
+    bridged.push(kernel.kernelName);
+  }
+  shimInstalled = bridged;
+  return bridged;
+}
+
+interface CpuLike {
+  write(values: unknown, shape: number[], dtype: tf.DataType): object;
+  readSync(dataId: object): tf.backend_util.BackendValues;
+  disposeData(dataId: object): boolean;
+}
+
+interface WasmLike {
+  readSync(dataId: object): tf.backend_util.BackendValues;
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): tf.TensorInfo;
+}
