@@ -31,7 +31,7 @@ export interface NegativeControlRecord {
 
 export type PaperproofRecord = InvariantRunRecord | NegativeControlRecord;
 
-declare module 'vitest' {
+declare module '@vitest/runner' {
   interface TaskMeta {
     paperproof?: PaperproofRecord;
   }

@@ -1,0 +1,123 @@
+/**
+ * The `paperproof` command line.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { mergeResults, readResults } from '../../reports/merge';
+import { writeReports } from '../../reports/write';
+import { PROFILES, parseProfile } from '../profile';
+import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
+import { checkHistoryCommand } from './check-history';
+import { UsageError, usageParser } from './errors';
+import { listText } from './list';
+import { runCommand } from './run';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_OUT = join(ROOT, 'reports', 'out');
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('paperproof')
+    .description('Executable, property-checked reference implementations of published methods, with comparison runs, benchmarks and a correctness report.')
+    .showHelpAfterError('(run paperproof --help for usage)')
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run properties, comparison runs and benchmarks of the chosen methods, then write the reports')
+    .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
+    .addOption(new Option('--profile <name>', 'quick (small settings) or full (the papers\' settings where they fit)').choices([...PROFILES]).default('quick'))
+    .option('--seed <n>', `master seed of every random choice (default: PAPERPROOF_SEED or ${DEFAULT_SEED})`, usageParser((raw) => parseSeed(raw, '--seed')))
+    .option('--backend <name>', 'tensor backend: auto, tensorflow-gpu, tensorflow, wasm or cpu', 'auto')
+    .option('--out <dir>', 'folder for results.json, summary.md and index.html', DEFAULT_OUT)
+    .option('--data <dir>', 'data folder with histories/ and graphs/ (default: PAPERPROOF_DATA)')
+    .option('--graph <file>', 'graph in the .npz layout for the GCN methods')
+    .option('--porcupine <dir>', 'Porcupine checkout to time side by side (default: PORCUPINE_DIR)')
+    .option('--shard <i/n>', 'run the i-th of n shares of the selected methods')
+    .option('--no-properties', 'skip the property suites')
+    .option('--no-experiments', 'skip the comparison runs')
+    .option('--no-benchmarks', 'skip the speed suites')
+    .option('--quiet', 'print only warnings and the summary table')
+    .action(async (options) => {
+      setExit(
+        await runCommand(ROOT, {
+          method: options.method,
+          profile: parseProfile(options.profile),
+          seed: options.seed ?? masterSeedFromEnv(),
+          backend: options.backend,
+          out: options.out,
+          data: options.data,
+          properties: options.properties,
+          experiments: options.experiments,
+          benchmarks: options.benchmarks,
+          shard: options.shard,
+          quiet: options.quiet,
+          extra: { graph: options.graph, porcupine: options.porcupine },
+        }),
+      );
+    });
+
+  program
+    .command('list')
+    .description('print every method with its claims, invariants, experiments and benchmarks')
+    .action(() => {
+      process.stdout.write(listText());
+    });
+
+  program
+    .command('check-history')
+    .description('check recorded histories for linearizability; exit 0 all linearizable, 1 one is not, 3 one is undecided, 2 bad input')
+    .argument('<file...>', 'history files (Jepsen log, Porcupine key-value EDN, or JSON)')
+    .option('--model <name>', 'sequential model (default: the one the format implies, or the JSON file names)')
+    .option('--format <name>', 'auto, jepsen, porcupine-kv or json', 'auto')
+    .option('--json', 'print one JSON object per file instead of text')
+    .option('--timeout <seconds>', 'time budget per file; past it the verdict is unknown')
+    .option('--max-memory <MiB>', 'memory budget of the search per file (default 1024)')
+    .option('--html <file>', 'write an HTML view of the history and its partial linearizations')
+    .action((files: string[], options) => {
+      setExit(checkHistoryCommand(files, { model: options.model, format: options.format, json: options.json === true, timeout: options.timeout, html: options.html, maxMemory: options.maxMemory }));
+    });
+
+  program
+    .command('report')
+    .description('rebuild the reports from results.json files (shards of a run, or runs on several machines)')
+    .requiredOption('--in <files...>', 'results.json files to merge')
+    .option('--out <dir>', 'output folder', DEFAULT_OUT)
+    .action(async (options) => {
+      let inputs;
+      try {
+        inputs = (options.in as string[]).map((path) => ({ path, results: readResults(path) }));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const merged = mergeResults(inputs);
+      const written = await writeReports(merged, resolve(options.out));
+      process.stderr.write(`reports written to ${resolve(options.out)} (${written.length} files)\n`);
+      setExit((merged.problems ?? []).length > 0 || merged.methods.some((m) => m.invariants.some((i) => i.status === 'failed')) ? 1 : 0);
+    });
+
+  return program;
+}
+
+/** Runs the command line with `argv` and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version output end with code 0; every other commander error is bad usage.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`paperproof failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
