@@ -14,7 +14,7 @@ export const linearizabilitySpec: MethodSpec = {
 
   claims: [
     {
-      id: 'linearizability/recorded-verdicts',
+      id: 'linearizability/known-verdicts',
       statement: 'Wing–Gong search with memoized configurations decides the recorded Jepsen etcd and key-value histories with their known verdicts.',
       source: 'Porcupine test data with its expected verdicts; Horn and Kroening, FORTE 2015, Jepsen etcd benchmark',
     },
@@ -107,7 +107,7 @@ export const linearizabilitySpec: MethodSpec = {
   experiments: [
     {
       id: 'linearizability/recorded-histories',
-      claim: 'linearizability/recorded-verdicts',
+      claim: 'linearizability/known-verdicts',
       description: 'Check every recorded history (or, without the data folder, histories the suite records from its models) and compare with the expected verdicts.',
     },
     {
