@@ -52,7 +52,7 @@ export function checkWithTuning<S, I, O>(model: Model<S, I, O>, history: History
   for (let index = 0; index < parts.length; index++) {
     const ops = tuning.dropOpenOperations ? parts[index]!.filter((op) => op.output !== UNKNOWN) : parts[index]!;
     if (verdict === 'illegal' && !options.checkAllPartitions) {
-      partitions.push({ index, result: 'skipped', operations: ops.length, opIds: ops.map((op) => op.id), steps: 0, configurations: 0, millis: 0 });
+      partitions.push({ index, result: 'skipped', operations: ops.length, opIds: ops.map((op) => op.id), steps: 0, configurations: 0, memoryBytes: 0, millis: 0 });
       continue;
     }
 
@@ -68,6 +68,7 @@ export function checkWithTuning<S, I, O>(model: Model<S, I, O>, history: History
       opIds: ops.map((op) => op.id),
       steps: outcome.steps,
       configurations: outcome.configurations,
+      memoryBytes: outcome.memoryBytes,
       millis: performance.now() - partStarted,
     };
     if (outcome.witness !== undefined) part.witness = describe(outcome.witness.ops, outcome.witness.states);

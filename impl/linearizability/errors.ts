@@ -15,6 +15,8 @@ export type HistoryErrorCode =
   | 'unknown-operation'
   /** The file has no operations at all. */
   | 'empty-file'
+  /** The file cannot be read (missing, a folder, no permission). */
+  | 'unreadable-file'
   /** The operations are individually readable but inconsistent (ids, times, overlaps). */
   | 'invalid-history';
 

@@ -68,6 +68,8 @@ export interface PartitionResult {
   steps: number;
   /** Distinct configurations (set of linearized operations, state) stored in the memo. */
   configurations: number;
+  /** Estimated bytes the search held at its end (memo, interned states, cached transitions). */
+  memoryBytes: number;
   millis: number;
   /** For `ok`: operation ids in a linearization order. Open operations left out never took effect. */
   witness?: LinearizationStep[];

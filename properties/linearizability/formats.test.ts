@@ -96,6 +96,7 @@ describe('history formats', () => {
   const K = (process: number, type: string, f: string, value: string) => `{:process ${process}, :type :${type}, :f :${f}, :key "k", :value ${value}}`;
   const cases: MalformedCase[] = [
     { name: 'jepsen line cut after the type', format: 'jepsen', text: `${J}0\t:invoke\t:read\tnil\n${J}0\t:ok\t:read\tnil\n${J}1\t:invoke`, code: 'truncated', line: 3 },
+    { name: 'jepsen operation name cut at the end of the file', format: 'jepsen', text: `${J}0\t:invoke\t:read\tnil\n${J}0\t:ok\t:re`, code: 'truncated', line: 2 },
     { name: 'jepsen cas value cut', format: 'jepsen', text: `${J}0\t:invoke\t:write\t1\n${J}0\t:ok\t:write\t1\n${J}1\t:invoke\t:cas\t[1`, code: 'truncated', line: 3 },
     { name: 'jepsen completion without invocation', format: 'jepsen', text: `${J}0\t:invoke\t:read\tnil\n${J}0\t:ok\t:read\tnil\n${J}2\t:ok\t:read\t3`, code: 'unmatched-return', line: 3 },
     { name: 'jepsen unknown operation', format: 'jepsen', text: `${J}0\t:invoke\t:read\tnil\n${J}1\t:invoke\t:increment\t1`, code: 'unknown-operation', line: 2 },

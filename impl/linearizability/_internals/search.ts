@@ -52,6 +52,7 @@ export interface SearchOutcome<S> {
   result: 'ok' | 'illegal' | 'unknown';
   steps: number;
   configurations: number;
+  memoryBytes: number;
   unknownReason?: string;
   /** Linearization found (`ok`), as local operation indexes and state ids after each. */
   witness?: { ops: number[]; states: number[] };
@@ -248,22 +249,24 @@ export function searchPartition<S, I, O>(
     return false;
   };
 
+  // About 80 bytes per cached transition (map entry plus a small array) is an estimate.
+  const memoryBytes = (): number => memo.bytes + stateTable.bytes + transitions.size * 80;
+
   let steps = 0;
   let slot = next[0]!;
   for (;;) {
     if (closedLinearized === closedCount) {
-      return { result: 'ok', steps, configurations: memo.size, witness: snapshot(), longestPerOp: perOp, stateTable };
+      return { result: 'ok', steps, configurations: memo.size, memoryBytes: memoryBytes(), witness: snapshot(), longestPerOp: perOp, stateTable };
     }
 
     steps++;
     if ((steps & (BUDGET_INTERVAL - 1)) === 0) {
       if (limits.onProgress !== undefined && (steps & (PROGRESS_INTERVAL - 1)) === 0) limits.onProgress(steps);
       if (performance.now() > limits.deadline) {
-        return { result: 'unknown', steps, configurations: memo.size, unknownReason: 'time budget exhausted', stateTable };
+        return { result: 'unknown', steps, configurations: memo.size, memoryBytes: memoryBytes(), unknownReason: 'time budget exhausted', stateTable };
       }
-      // About 80 bytes per cached transition (map entry plus a small array) is an estimate.
-      if (memo.bytes + stateTable.bytes + transitions.size * 80 > limits.maxMemoryBytes) {
-        return { result: 'unknown', steps, configurations: memo.size, unknownReason: 'memory budget exhausted', stateTable };
+      if (memoryBytes() > limits.maxMemoryBytes) {
+        return { result: 'unknown', steps, configurations: memo.size, memoryBytes: memoryBytes(), unknownReason: 'memory budget exhausted', stateTable };
       }
     }
 
@@ -339,6 +342,7 @@ export function searchPartition<S, I, O>(
         result: 'illegal',
         steps,
         configurations: memo.size,
+        memoryBytes: memoryBytes(),
         longest: { ops: longestOps, states: longestStates, blocked, reason: blockedReason },
         longestPerOp: perOp,
         stateTable,

@@ -66,7 +66,7 @@ export function readHistoryFile(file: string, format: HistoryFormat | 'auto' = '
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new HistoryError('invalid-history', code === 'ENOENT' ? 'file not found; check the path' : `cannot read the file (${code ?? (error as Error).message})`, file);
+    throw new HistoryError('unreadable-file', code === 'ENOENT' ? 'file not found; check the path' : `cannot read the file (${code ?? (error as Error).message})`, file);
   }
   return parseHistory(text, file, format, modelName);
 }

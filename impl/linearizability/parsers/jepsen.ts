@@ -41,6 +41,31 @@ interface OpenCall {
  *   completion with no matching invocation, an unknown operation, or an empty file.
  */
 export function parseJepsenLog(text: string, file = '<input>'): ParsedHistory<CasRegisterInput, CasRegisterOutput> {
+  try {
+    return parseLines(text, file);
+  } catch (error) {
+    throw asTruncation(error, text);
+  }
+}
+
+/**
+ * Re-raises an error on the last line of a file that does not end with a newline as `truncated`
+ * when that line looks cut off: it stops inside the log prefix, or inside an operation name
+ * (`:re` for `:read`). A cut-off write leaves exactly such a line.
+ */
+function asTruncation(error: unknown, text: string): unknown {
+  if (!(error instanceof HistoryError) || error.line === undefined || error.code === 'truncated' || text.endsWith('\n')) return error;
+  const lines = text.split(/\r?\n/);
+  if (error.line !== lines.length) return error;
+  const last = lines[lines.length - 1]!;
+  const partialName = /\s:([a-z-]*)$/.exec(last)?.[1];
+  const cutInName = partialName !== undefined && ['read', 'write', 'cas', 'invoke', 'ok', 'fail', 'info'].some((name) => name.startsWith(partialName) && name !== partialName);
+  const cutInPrefix = 'INFO  jepsen.util - '.startsWith(last) && last.length > 0;
+  if (!cutInName && !cutInPrefix) return error;
+  return new HistoryError('truncated', `the file ends in the middle of this line, which is cut off: '${last}'`, error.file, error.line);
+}
+
+function parseLines(text: string, file: string): ParsedHistory<CasRegisterInput, CasRegisterOutput> {
   const lines = text.split(/\r?\n/);
   const operations: CasOperation[] = [];
   const openByProcess = new Map<string, OpenCall>();

@@ -27,6 +27,10 @@ const EXAMPLE = '{:process 0, :type :invoke, :f :get, :key "k", :value nil}';
  *   with no matching invocation, an unknown operation, or an empty file.
  */
 export function parsePorcupineKv(text: string, file = '<input>'): ParsedHistory<KvInput, KvOutput> {
+  return parseLines(text, file);
+}
+
+function parseLines(text: string, file: string): ParsedHistory<KvInput, KvOutput> {
   const lines = text.split(/\r?\n/);
   const operations: KvOperation[] = [];
   const openByProcess = new Map<string, KvOperation>();
