@@ -29,6 +29,31 @@ export const linearizabilitySpec: MethodSpec = {
       source: 'Horn and Kroening, FORTE 2015, section on P-compositionality; Porcupine key-value benchmarks',
     },
     {
+      id: 'linearizability/liviola-reduces-register',
+      statement: 'On the correct distributed register with 2 reads and 1 write, LiViola covers its whole reduced schedule space in at least ten times fewer schedules than exhaustive search (DS2: 88 against 4,200).',
+      source: 'Al-Mahfoudh et al. 2023, result tables (DS2 repository, final.results.micro.2021.org, DR 2R+1W)',
+    },
+    {
+      id: 'linearizability/ired-finds-register-bug',
+      statement: 'On the erroneous register with 2 reads and 1 write, IRed and LiViola cover their whole reduced space, bug included, in fewer schedules than exhaustive search (DS2: 14 against 252).',
+      source: 'Al-Mahfoudh et al. 2023, result tables (EDR 2R+1W)',
+    },
+    {
+      id: 'linearizability/liviola-finds-chord-bug',
+      statement: 'On the Chord ring with 2 reads and 1 write, LiViola covers its space, bug included, in at least ten times fewer schedules than exhaustive search (DS2: 21 against 18,396).',
+      source: 'Al-Mahfoudh et al. 2023, result tables (OpenChord 2R+1W)',
+    },
+    {
+      id: 'linearizability/no-false-alarms',
+      statement: 'No explorer reports a violation on the correct systems (fixed-leader register, majority register, Paxos).',
+      source: 'Al-Mahfoudh et al. 2023, result tables (DR, DR2, Paxos rows: no bugs)',
+    },
+    {
+      id: 'linearizability/random-walk-rarely-finds',
+      statement: 'A random walk over schedules rarely finds the injected bugs (DS2: one bug in all its random runs of 100,000 schedules).',
+      source: 'Al-Mahfoudh et al. 2023, result tables (SR rows)',
+    },
+    {
       id: 'linearizability/bounded-budget',
       statement: 'A 50-client key-value history is decided, or returns unknown, within its time and memory budget instead of exhausting the machine.',
       source: 'Porcupine issues 3 and 6 (checker out of memory), Elasticsearch issue 101357',
@@ -102,6 +127,42 @@ export const linearizabilitySpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['parser that skips unreadable lines'],
     },
+    {
+      id: 'linearizability/replay-reproduces',
+      statement: "Replaying a schedule's token reproduces the same history, byte for byte, under every network mode, invocation mode and fault budget.",
+      kind: 'exact',
+      negativeControls: ['replay that runs on to quiescence after the last step'],
+    },
+    {
+      id: 'linearizability/dpor-covers-histories',
+      statement: 'On small systems, DPOR with sleep sets reaches exactly the set of distinct histories that exhaustive depth-first search reaches.',
+      kind: 'model-checked',
+      negativeControls: ['DPOR whose dependency ignores the history log'],
+    },
+    {
+      id: 'linearizability/dfs-finds-injected-bugs',
+      statement: 'Exhaustive depth-first search finds a violation in every system with injected bugs, with 2 reads and 1 or 2 writes.',
+      kind: 'model-checked',
+      negativeControls: ['exploration whose checker ignores real-time order'],
+    },
+    {
+      id: 'linearizability/explorers-find-injected-bugs',
+      statement: 'Every explorer finds a violation in every system with injected bugs, with 2 reads and 1 write, within 2,000 schedules.',
+      kind: 'model-checked',
+      negativeControls: ['exploration whose checker ignores real-time order'],
+    },
+    {
+      id: 'linearizability/correct-systems-pass',
+      statement: 'Exhaustive exploration of the correct systems, with every history prefix checked, shows no violation.',
+      kind: 'model-checked',
+      negativeControls: ['exploration whose checker treats pending operations as absent'],
+    },
+    {
+      id: 'linearizability/minimal-schedule-is-minimal',
+      statement: 'A minimized failing schedule still fails, and removing any one of its steps makes it pass or become invalid.',
+      kind: 'exact',
+      negativeControls: ['minimizer that keeps the schedule as found'],
+    },
   ],
 
   experiments: [
@@ -124,6 +185,31 @@ export const linearizabilitySpec: MethodSpec = {
       id: 'linearizability/fifty-clients',
       claim: 'linearizability/bounded-budget',
       description: 'Check generated 50-client key-value histories (one linearizable, one not) with a 20 s budget; record time, memory and verdict.',
+    },
+    {
+      id: 'linearizability/ds2-register-reduction',
+      claim: 'linearizability/liviola-reduces-register',
+      description: 'DS2 comparison table (every system, harness and explorer, DS2 semantics: invocations at delivery, histories checked at the end of each schedule); reads the correct register 2R+1W row.',
+    },
+    {
+      id: 'linearizability/ds2-register-bug',
+      claim: 'linearizability/ired-finds-register-bug',
+      description: 'Same table; reads the erroneous register 2R+1W row.',
+    },
+    {
+      id: 'linearizability/ds2-chord-bug',
+      claim: 'linearizability/liviola-finds-chord-bug',
+      description: 'Same table; reads the buggy Chord ring 2R+1W row.',
+    },
+    {
+      id: 'linearizability/ds2-correct-systems',
+      claim: 'linearizability/no-false-alarms',
+      description: 'Same table; reads the rows of the correct systems.',
+    },
+    {
+      id: 'linearizability/ds2-random-walk',
+      claim: 'linearizability/random-walk-rarely-finds',
+      description: 'Same table; reads the random-walk rows of the systems with injected bugs.',
     },
   ],
 

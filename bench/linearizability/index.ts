@@ -6,6 +6,7 @@ import { kvModel, kvUnpartitionedModel } from '../../models/kv';
 import { quantile } from '../../harness/bench';
 import type { BenchTask, Experiment, ExperimentReport, MethodRunner, RunContext } from '../../harness/runner';
 import { kvHistory, loadCases, shortName, type HistoryCase } from './data';
+import { DS2_EXPERIMENTS } from './ds2';
 import { runPorcupine } from './porcupine';
 
 const CHECK_TIMEOUT_MS = 60_000;
@@ -250,6 +251,6 @@ async function benchmarks(context: RunContext): Promise<BenchTask[]> {
 export const linearizabilityRunner: MethodRunner = {
   id: 'linearizability',
   usesTensors: false,
-  experiments: [recordedHistories, speedVsPorcupine, partitioning, fiftyClients],
+  experiments: [recordedHistories, speedVsPorcupine, partitioning, fiftyClients, ...DS2_EXPERIMENTS],
   benchmarks,
 };

@@ -9,6 +9,7 @@ import { writeReports } from '../../reports/write';
 import { PROFILES, parseProfile } from '../profile';
 import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
 import { checkHistoryCommand } from './check-history';
+import { EXPLORE_CHOICES, exploreCommand } from './explore';
 import { UsageError, usageParser } from './errors';
 import { listText } from './list';
 import { runCommand } from './run';
@@ -76,6 +77,24 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--html <file>', 'write an HTML view of the history and its partial linearizations')
     .action((files: string[], options) => {
       setExit(checkHistoryCommand(files, { model: options.model, format: options.format, json: options.json === true, timeout: options.timeout, html: options.html, maxMemory: options.maxMemory }));
+    });
+
+  program
+    .command('explore')
+    .description('explore the schedules of an actor system and check every history; exit 0 no violation, 1 violation, 2 bad usage')
+    .option('--system <name>', `system under test: ${EXPLORE_CHOICES.systems.join(', ')}`)
+    .option('--explorer <name>', `schedule explorer: ${EXPLORE_CHOICES.explorers.join(', ')}`, 'dpor')
+    .option('--harness <name>', `operations: ${EXPLORE_CHOICES.harnesses.join(', ')}`, '2R+1W')
+    .option('--budget <n>', 'maximum number of schedules', '50000')
+    .option('--seed <n>', 'seed of the random explorers', usageParser((raw) => parseSeed(raw, '--seed')), DEFAULT_SEED)
+    .option('--replay <token>', 'replay the schedule of a token printed by an earlier run')
+    .option('--network <mode>', 'unordered (any message next) or fifo (per channel)', 'unordered')
+    .option('--invoke <when>', 'record a call when the client sends it (send) or when the agent receives it (delivery)', 'send')
+    .option('--faults <budgets>', 'bounded faults per schedule, for example drops=1,duplicates=0,crashes=0')
+    .option('--no-online', 'check histories only at the end of each schedule')
+    .option('--all', 'keep exploring after the first violation, to count them all')
+    .action((options) => {
+      setExit(exploreCommand({ ...options, online: options.online !== false, all: options.all === true }));
     });
 
   program
