@@ -5,4 +5,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// -1: the command keeps the process alive on purpose (a benchmark worker waiting for messages).
+if (code !== -1) process.exitCode = code;

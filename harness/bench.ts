@@ -23,6 +23,10 @@ export interface BenchmarkRecord {
   sd: number;
   /** Number of timed calls. */
   samples: number;
+  /** Median of each round, in the order of the rounds (the unit of the regression statistics). */
+  roundMedians: number[];
+  /** Every timed call, with `keepSamples`. */
+  rawSamples?: number[];
   /** Ratio of this benchmark's median to each baseline's median, measured in the same rounds. */
   ratios: Record<string, number>;
   data: string;
@@ -36,6 +40,8 @@ export interface SpeedSuiteOptions {
   sliceMs?: number;
   /** Called after each round. */
   onRound?: (round: number, rounds: number) => void;
+  /** Keep every timed call in the records (`rawSamples`). */
+  keepSamples?: boolean;
 }
 
 /**
@@ -48,23 +54,22 @@ export async function runSpeedSuite(tasks: readonly BenchTask[], specs: readonly
   const rounds = options.rounds ?? 5;
   const sliceMs = options.sliceMs ?? 200;
   const samples = new Map<string, number[]>(tasks.map((t) => [t.id, []]));
+  const perRound = new Map<string, number[]>(tasks.map((t) => [t.id, []]));
   for (const task of tasks) {
     if (!specs.some((s) => s.id === task.id)) throw new Error(`benchmark task '${task.id}' is not declared in the method's spec`);
   }
 
   for (let round = 0; round < rounds; round++) {
     for (const task of tasks) {
-      const bench = new Bench({ time: sliceMs, iterations: 3, warmupTime: round === 0 ? sliceMs / 2 : 0, warmupIterations: round === 0 ? 2 : 0, retainSamples: true, throws: true });
-      bench.add(task.id, task.fn);
-      await bench.run();
-      const result = bench.tasks[0]!.result;
-      if (result.state !== 'completed') throw new Error(`benchmark '${task.id}' did not complete (state ${result.state})`);
-      samples.get(task.id)!.push(...(result.latency.samples ?? []));
+      const slice = await timeSliceAsync(task, round === 0 ? sliceMs / 2 : 0, sliceMs);
+      samples.get(task.id)!.push(...slice);
+      perRound.get(task.id)!.push(quantile([...slice].sort((a, b) => a - b), 0.5));
     }
     options.onRound?.(round + 1, rounds);
   }
 
-  const records = tasks.map((task) => summarize(task, specs.find((s) => s.id === task.id)!, samples.get(task.id)!));
+  const records = tasks.map((task) => summarize(task, specs.find((s) => s.id === task.id)!, samples.get(task.id)!, perRound.get(task.id)!));
+  if (options.keepSamples) for (const record of records) record.rawSamples = samples.get(record.id)!;
   for (const record of records) {
     const spec = specs.find((s) => s.id === record.id)!;
     if (spec.baseline === undefined) continue;
@@ -74,7 +79,22 @@ export async function runSpeedSuite(tasks: readonly BenchTask[], specs: readonly
   return records;
 }
 
-function summarize(task: BenchTask, spec: BenchmarkSpec, values: number[]): BenchmarkRecord {
+/**
+ * Times `task` for about `sliceMs` with tinybench (raw samples kept, one call per sample, at least
+ * one call), after `warmupMs` of warm-up, and returns the per-call times in milliseconds.
+ *
+ * @throws Error when the task throws.
+ */
+export async function timeSliceAsync(task: Pick<BenchTask, 'id' | 'fn'>, warmupMs: number, sliceMs: number): Promise<number[]> {
+  const bench = new Bench({ time: sliceMs, iterations: 1, warmupTime: warmupMs, warmupIterations: warmupMs > 0 ? 1 : 0, retainSamples: true, throws: true });
+  bench.add(task.id, task.fn);
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== 'completed') throw new Error(`benchmark '${task.id}' did not complete (state ${result.state})`);
+  return [...(result.latency.samples ?? [])];
+}
+
+function summarize(task: BenchTask, spec: BenchmarkSpec, values: number[], roundMedians: number[]): BenchmarkRecord {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, n);
@@ -88,6 +108,7 @@ function summarize(task: BenchTask, spec: BenchmarkSpec, values: number[]): Benc
     mean,
     sd,
     samples: n,
+    roundMedians,
     ratios: {},
     data: task.data,
   };

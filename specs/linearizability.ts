@@ -221,13 +221,13 @@ export const linearizabilitySpec: MethodSpec = {
     },
     {
       id: 'linearizability/check-kv-partitioned',
-      description: 'Check c10-ok per key.',
+      description: 'Check a generated 8-client key-value history (8 keys, 300 operations) per key.',
       unit: 'ms',
       baseline: 'linearizability/check-kv-unpartitioned',
     },
     {
       id: 'linearizability/check-kv-unpartitioned',
-      description: 'Check c10-ok as one object.',
+      description: 'Check the same history as one object.',
       unit: 'ms',
     },
   ],

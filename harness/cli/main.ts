@@ -8,7 +8,9 @@ import { mergeResults, readResults } from '../../reports/merge';
 import { writeReports } from '../../reports/write';
 import { PROFILES, parseProfile } from '../profile';
 import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
+import { benchCommand } from './bench';
 import { checkHistoryCommand } from './check-history';
+import { runWorker } from '../regression/worker';
 import { EXPLORE_CHOICES, exploreCommand } from './explore';
 import { UsageError, usageParser } from './errors';
 import { listText } from './list';
@@ -95,6 +97,38 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--all', 'keep exploring after the first violation, to count them all')
     .action((options) => {
       setExit(exploreCommand({ ...options, online: options.online !== false, all: options.all === true }));
+    });
+
+  program
+    .command('bench')
+    .description('run the speed suites; save a baseline, compare with one, or compare with another git revision run interleaved; exit 1 when a benchmark got slower')
+    .option('--method <ids>', 'comma-separated method ids (default: every method with benchmarks)')
+    .addOption(new Option('--profile <name>', 'quick or full data sizes').choices([...PROFILES]).default('quick'))
+    .option('--seed <n>', 'master seed', usageParser((raw) => parseSeed(raw, '--seed')), DEFAULT_SEED)
+    .option('--backend <name>', 'tensor backend: auto, tensorflow-gpu, tensorflow, wasm or cpu', 'auto')
+    .option('--rounds <n>', 'interleaved rounds; each gives one observation per benchmark', '10')
+    .option('--slice <ms>', 'time per benchmark per round, in milliseconds', '100')
+    .option('--save <file>', 'write this run as a baseline file')
+    .option('--baseline <file>', 'compare this run with a saved baseline file')
+    .option('--compare <ref>', 'compare the working tree with git revision REF, both run interleaved (recommended in CI)')
+    .option('--threshold <fraction>', 'smallest relative change reported as slower or faster', '0.05')
+    .option('--alpha <p>', 'significance level of the Mann–Whitney U test', '0.01')
+    .option('--allow-backend-mismatch', 'compare figures measured on different tensor backends')
+    .option('--calibrate', 'measure false alarms (the tree against itself) and power (injected slowdowns) of the comparison')
+    .option('--comparisons <n>', 'comparisons per calibration setting', '20')
+    .option('--target <id>', 'benchmark that gets the injected slowdowns in --calibrate')
+    .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
+    .option('--out <dir>', 'folder for bench.json, bench.html and calibration.json', DEFAULT_OUT)
+    .action(async (options) => {
+      setExit(await benchCommand(ROOT, { ...options, profile: parseProfile(options.profile), allowBackendMismatch: options.allowBackendMismatch === true, calibrate: options.calibrate === true }));
+    });
+
+  program
+    .command('__bench-worker', { hidden: true })
+    .argument('<root>', 'source tree whose speed suites to load')
+    .action((root: string) => {
+      runWorker(resolve(root));
+      setExit(-1);
     });
 
   program
