@@ -1,0 +1,188 @@
+/**
+ * A log-barrier interior-point method for small convex quadratically constrained quadratic
+ * programs:
+ *
+ *   minimize ½ xᵀ H x + hᵀ x   subject to   G x ≤ g,   ½ xᵀ Pⱼ x + qⱼᵀ x ≤ bⱼ  (Pⱼ, H PSD)
+ *
+ * It serves two purposes: the interior point of a set with quadratic rows (the point of largest
+ * constraint margin), and the exact optimum that the optimisation comparison measures the layer
+ * against. NOTE: hand-written because no maintained npm package solves convex QCQPs (HiGHS, used
+ * for every linear program here, solves LPs and QPs with linear constraints only).
+ *
+ * Method: for t = t₀, 10 t₀, …, damped Newton steps on φₜ(x) = t f₀(x) − Σᵢ log sᵢ(x), where
+ * sᵢ(x) > 0 are the slacks; stops when the duality-gap bound (number of rows)/t is below the
+ * tolerance. The multipliers are λᵢ = 1 / (t sᵢ).
+ */
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { dot, matVec, type Vec } from './linalg';
+
+/** A convex QCQP; see the module comment. */
+export interface Qcqp {
+  dimension: number;
+  /** H (omit for a linear objective). */
+  H?: readonly Vec[];
+  h: Vec;
+  G: readonly Vec[];
+  g: Vec;
+  quadratic: readonly { P: readonly Vec[]; q: Vec; b: number }[];
+}
+
+/** Result of {@link solveQcqp}. */
+export interface QcqpSolution {
+  x: Float64Array;
+  objective: number;
+  /** Multipliers of the linear rows. */
+  lambda: Float64Array;
+  /** Multipliers of the quadratic rows. */
+  mu: Float64Array;
+  /** Upper bound on objective − optimum at the returned point: (number of rows) / t. */
+  gapBound: number;
+  newtonSteps: number;
+}
+
+/** Options of {@link solveQcqp}. */
+export interface QcqpOptions {
+  /** Stop when the gap bound is below this value (default 1e-10 · (1 + |objective|)). */
+  tolerance?: number;
+  /** Safety cap on Newton steps (default 5000). */
+  maxNewtonSteps?: number;
+  /** Barrier weight of the first centering (default rows / (1 + |f₀(start)|)). */
+  initialT?: number;
+}
+
+/**
+ * Minimizes a convex QCQP from a strictly feasible start.
+ *
+ * @throws Error when `start` is not strictly feasible, or when Newton's method stalls.
+ */
+export function solveQcqp(problem: Qcqp, start: Vec, options: QcqpOptions = {}): QcqpSolution {
+  const n = problem.dimension;
+  const rows = problem.G.length + problem.quadratic.length;
+  const maxSteps = options.maxNewtonSteps ?? 5000;
+  let x = Float64Array.from(start);
+  const initial = slacks(problem, x);
+  if (!initial.every((s) => s > 0)) throw new Error(`barrier start is not strictly feasible (smallest slack ${Math.min(...initial)})`);
+  if (rows === 0) throw new Error('barrier method needs at least one constraint row');
+
+  // Start the path where the barrier's gap bound rows/t matches the objective's size, so the first
+  // centering begins near the central path instead of far below it.
+  let t = options.initialT ?? rows / (1 + Math.abs(objectiveValue(problem, x)));
+  let steps = 0;
+  for (;;) {
+    // Centering: damped Newton on φₜ, until the Newton decrement λ²/2 (which bounds φₜ's
+    // suboptimality, so f₀'s by λ²/(2t)) is below 1e-9, or rounding stops the decrement shrinking.
+    let centeringSteps = 0;
+    for (;;) {
+      const { gradient, hessian } = derivatives(problem, x, t);
+      const step = solveNewton(hessian, gradient, n);
+      const decrement = -dot(gradient, step);
+      if (decrement / 2 <= 1e-9 || steps >= maxSteps || centeringSteps >= 500) break;
+      steps++;
+      centeringSteps++;
+
+      let alpha = 1;
+      let improved = false;
+      const current = barrierValue(problem, x, t);
+      while (alpha >= 1e-20) {
+        const candidate = x.map((xi, i) => xi + alpha * step[i]!);
+        const value = barrierValue(problem, candidate, t);
+        if (Number.isFinite(value) && value <= current - 0.25 * alpha * decrement) {
+          // A step that leaves φₜ unchanged in floating point means rounding has ended the centering.
+          improved = value < current;
+          x = candidate;
+          break;
+        }
+        alpha /= 2;
+      }
+      if (!improved) break;
+    }
+
+    const objective = objectiveValue(problem, x);
+    const tolerance = options.tolerance ?? 1e-10 * (1 + Math.abs(objective));
+    if (rows / t <= tolerance || steps >= maxSteps) {
+      const s = slacks(problem, x);
+      const lambda = Float64Array.from({ length: problem.G.length }, (_, i) => 1 / (t * s[i]!));
+      const mu = Float64Array.from({ length: problem.quadratic.length }, (_, j) => 1 / (t * s[problem.G.length + j]!));
+      if (steps >= maxSteps && rows / t > tolerance) throw new Error(`barrier method did not converge within ${maxSteps} Newton steps (gap bound ${rows / t})`);
+      return { x, objective, lambda, mu, gapBound: rows / t, newtonSteps: steps };
+    }
+    t *= 10;
+  }
+}
+
+function objectiveValue(problem: Qcqp, x: Vec): number {
+  const quadratic = problem.H === undefined ? 0 : 0.5 * dot(x, matVec(problem.H, x));
+  return quadratic + dot(problem.h, x);
+}
+
+function slacks(problem: Qcqp, x: Vec): Float64Array {
+  const out = new Float64Array(problem.G.length + problem.quadratic.length);
+  for (let i = 0; i < problem.G.length; i++) out[i] = problem.g[i]! - dot(problem.G[i]!, x);
+  for (let j = 0; j < problem.quadratic.length; j++) {
+    const { P, q, b } = problem.quadratic[j]!;
+    out[problem.G.length + j] = b - (0.5 * dot(x, matVec(P, x)) + dot(q, x));
+  }
+  return out;
+}
+
+function barrierValue(problem: Qcqp, x: Vec, t: number): number {
+  const s = slacks(problem, x);
+  let value = t * objectiveValue(problem, x);
+  for (const si of s) {
+    if (!(si > 0)) return Infinity;
+    value -= Math.log(si);
+  }
+  return value;
+}
+
+function derivatives(problem: Qcqp, x: Vec, t: number): { gradient: Float64Array; hessian: Float64Array[] } {
+  const n = problem.dimension;
+  const gradient = Float64Array.from(problem.h, (hi) => t * hi);
+  const hessian = Array.from({ length: n }, () => new Float64Array(n));
+  if (problem.H !== undefined) {
+    const Hx = matVec(problem.H, x);
+    for (let i = 0; i < n; i++) {
+      gradient[i]! += t * Hx[i]!;
+      for (let j = 0; j < n; j++) hessian[i]![j]! += t * problem.H[i]![j]!;
+    }
+  }
+  const s = slacks(problem, x);
+  const addRow = (normal: Vec, slack: number) => {
+    for (let i = 0; i < n; i++) {
+      gradient[i]! += normal[i]! / slack;
+      const scaled = normal[i]! / (slack * slack);
+      if (scaled === 0) continue;
+      for (let j = 0; j < n; j++) hessian[i]![j]! += scaled * normal[j]!;
+    }
+  };
+  for (let i = 0; i < problem.G.length; i++) addRow(problem.G[i]!, s[i]!);
+  for (let j = 0; j < problem.quadratic.length; j++) {
+    const { P, q } = problem.quadratic[j]!;
+    const slack = s[problem.G.length + j]!;
+    const normal = matVec(P, x).map((v, i) => v + q[i]!);
+    addRow(normal, slack);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) hessian[i]![k]! += P[i]![k]! / slack;
+  }
+  return { gradient, hessian };
+}
+
+/** Solves H Δ = −gradient by Cholesky, adding a small diagonal shift when H is numerically singular. */
+function solveNewton(hessian: Float64Array[], gradient: Float64Array, n: number): Float64Array {
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(hessian[i]![i]!));
+  // Rounding leaves the accumulated sums slightly asymmetric; ml-matrix's Cholesky demands exact symmetry.
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const mean = 0.5 * (hessian[i]![j]! + hessian[j]![i]!);
+      hessian[i]![j] = mean;
+      hessian[j]![i] = mean;
+    }
+  }
+  const rhs = Matrix.columnVector(Array.from(gradient, (g) => -g));
+  for (const shift of [0, 1e-14, 1e-11, 1e-8]) {
+    const shifted = new Matrix(hessian.map((row, i) => Array.from(row, (v, j) => (i === j ? v + shift * Math.max(scale, 1e-300) : v))));
+    const cholesky = new CholeskyDecomposition(shifted);
+    if (cholesky.isPositiveDefinite()) return Float64Array.from(cholesky.solve(rhs).to1DArray());
+  }
+  throw new Error('barrier Newton system is singular; the constraints leave a direction in which the problem is unbounded');
+}
