@@ -59,8 +59,11 @@ export interface EuclideanOptions {
  */
 export function euclideanProjection(set: PreparedSet, z: ArrayLike<number>, options: EuclideanOptions = {}): EuclideanProjection {
   validateInputs([z], set.dimension, 'point', `a point of the set's dimension ${set.dimension}`);
-  const spec = set.spec;
-  if ((spec.quadratic ?? []).length === 0) return polyhedralProjection(spec, z);
+  // A point that already satisfies every reduced row is its own projection onto the affine hull's
+  // part of the set; returning it exactly keeps the projection idempotent to the last bit.
+  const target = lower(set, z);
+  if (satisfiesInequalities(set, target)) return assemble(set, z, lift(set, target), new Float64Array(set.rows.length), new Float64Array(set.quadratics.length), 'active-set-qp', 0);
+  if (set.quadratics.length === 0) return polyhedralProjection(set, z);
   return barrierProjection(set, z, options);
 }
 
@@ -97,68 +100,62 @@ export function projectionVjp(spec: ConstraintSetSpec, projection: EuclideanProj
   return out;
 }
 
-function polyhedralProjection(spec: ConstraintSetSpec, z: ArrayLike<number>): EuclideanProjection {
-  const n = spec.dimension;
-  const equalities = spec.equality?.C ?? [];
-  const linear = spec.linear?.A ?? [];
+/**
+ * Projection onto a polyhedral set by quadprog, in reduced coordinates (y = R w + p₀ with
+ * orthonormal R, so ½|y − z|² = ½|w − Rᵀ(z − p₀)|² + constant). Working on w removes the
+ * equalities, which the Goldfarb–Idnani method rejects as inconsistent when they are linearly
+ * dependent.
+ */
+function polyhedralProjection(set: PreparedSet, z: ArrayLike<number>): EuclideanProjection {
+  const r = set.freeDimension;
+  const target = lower(set, z);
+  let w: Float64Array = target;
+  let lambda = new Float64Array(set.rows.length);
+  let iterations = 0;
 
-  // quadprog: minimize ½|y|² − zᵀy subject to Aᵀy ≥ b₀ (1-based arrays), equalities first.
-  const columns: number[][] = [];
-  const bounds: number[] = [];
-  equalities.forEach((c, k) => {
-    columns.push([...c]);
-    bounds.push(spec.equality!.e[k]!);
-  });
-  linear.forEach((a, i) => {
-    columns.push(a.map((x) => -x));
-    bounds.push(-spec.linear!.b[i]!);
-  });
-  const boxColumns: { j: number; side: 'upper' | 'lower' }[] = [];
-  if (spec.box !== undefined) {
-    for (let j = 0; j < n; j++) {
-      if (spec.box.upper[j] !== Infinity) {
-        columns.push(Array.from({ length: n }, (_, k) => (k === j ? -1 : 0)));
-        bounds.push(-spec.box.upper[j]!);
-        boxColumns.push({ j, side: 'upper' });
-      }
-      if (spec.box.lower[j] !== -Infinity) {
-        columns.push(Array.from({ length: n }, (_, k) => (k === j ? 1 : 0)));
-        bounds.push(spec.box.lower[j]!);
-        boxColumns.push({ j, side: 'lower' });
-      }
-    }
+  if (set.rows.length > 0) {
+    // quadprog: minimize ½|w|² − targetᵀw subject to Aᵀw ≥ b₀ (1-based arrays); a·w ≤ b becomes (−a)·w ≥ −b.
+    // D = I is its own inverse Cholesky factor, so it is passed as already factorized.
+    const D = oneBased(Array.from({ length: r }, (_, i) => oneBased(Array.from({ length: r }, (_, j) => (i === j ? 1 : 0)))));
+    const A = oneBased(Array.from({ length: r }, (_, i) => oneBased(set.rows.map((row) => -row[i]!))));
+    const solved = solveQP(D, oneBased(Array.from(target)), A, oneBased(Array.from(set.rhs, (b) => -b)), 0, [0, 1]);
+    if (solved.message !== '') throw new ConstraintError(`the active-set QP of the Euclidean projection failed: ${solved.message}`);
+    w = Float64Array.from(solved.solution.slice(1));
+    // Stationarity reads target − w = Σ λᵢ aᵢ with λᵢ the Lagrangian of row i.
+    lambda = Float64Array.from(solved.Lagrangian.slice(1));
+    iterations = solved.iterations[1] ?? 0;
   }
+  return assemble(set, z, lift(set, w), lambda, new Float64Array(0), 'active-set-qp', iterations);
+}
 
+/**
+ * Builds the result from multipliers of the reduced rows, mapped back to the spec's rows by their
+ * labels; equality multipliers ν are fitted to z − y − (inequality terms) = Cᵀν by least squares.
+ */
+function assemble(set: PreparedSet, z: ArrayLike<number>, y: Float64Array, rowMultipliers: Float64Array, quadraticMultipliers: Float64Array, method: EuclideanProjection['method'], iterations: number): EuclideanProjection {
+  const spec = set.spec;
+  const n = spec.dimension;
   const result: EuclideanProjection = {
-    y: Float64Array.from(z),
-    linear: new Float64Array(linear.length),
+    y,
+    linear: new Float64Array((spec.linear?.A ?? []).length),
     boxUpper: new Float64Array(n),
     boxLower: new Float64Array(n),
-    quadratic: new Float64Array(0),
-    equality: new Float64Array(equalities.length),
-    method: 'active-set-qp',
-    iterations: 0,
+    quadratic: new Float64Array((spec.quadratic ?? []).length),
+    equality: new Float64Array((spec.equality?.C ?? []).length),
+    method,
+    iterations,
   };
-  if (columns.length === 0) return result;
-
-  // D = I is its own inverse Cholesky factor, so it is passed as already factorized.
-  const D = oneBased(Array.from({ length: n }, (_, i) => oneBased(Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)))));
-  const A = oneBased(Array.from({ length: n }, (_, i) => oneBased(columns.map((column) => column[i]!))));
-  const solved = solveQP(D, oneBased(Array.from(z)), A, oneBased(bounds), equalities.length, [0, 1]);
-  if (solved.message !== '') throw new ConstraintError(`the active-set QP of the Euclidean projection failed: ${solved.message}`);
-
-  result.y = Float64Array.from(solved.solution.slice(1));
-  result.iterations = solved.iterations[1] ?? 0;
-  const lagrangian = solved.Lagrangian.slice(1);
-  // quadprog's stationarity reads y − z = Σ Lagrangianₖ columnₖ, so z − y = Σ λᵢ aᵢ with λᵢ = Lagrangianᵢ
-  // for the negated inequality columns, and ν = −Lagrangian for the equality columns.
-  equalities.forEach((_, k) => (result.equality[k] = -lagrangian[k]!));
-  linear.forEach((_, i) => (result.linear[i] = lagrangian[equalities.length + i]!));
-  boxColumns.forEach(({ j, side }, k) => {
-    const lambda = lagrangian[equalities.length + linear.length + k]!;
-    if (side === 'upper') result.boxUpper[j] = lambda;
-    else result.boxLower[j] = lambda;
+  set.rowLabels.forEach((label, i) => {
+    const lambda = rowMultipliers[i]!;
+    const linear = /^linear row (\d+)$/.exec(label);
+    const box = /^box (upper|lower) bound of y\[(\d+)\]$/.exec(label);
+    if (linear !== null) result.linear[Number(linear[1])] = lambda;
+    else if (box !== null) (box[1] === 'upper' ? result.boxUpper : result.boxLower)[Number(box[2])] = lambda;
   });
+  set.quadratics.forEach((q, j) => {
+    result.quadratic[Number(/^quadratic constraint (\d+)$/.exec(q.label)![1])] = quadraticMultipliers[j]!;
+  });
+  if (spec.equality !== undefined && spec.equality.C.length > 0) result.equality = equalityMultipliers(spec, z, result);
   return result;
 }
 
@@ -169,8 +166,6 @@ function polyhedralProjection(spec: ConstraintSetSpec, z: ArrayLike<number>): Eu
  * λᵢ = 1/(t sᵢ); complementarity holds up to 1/t.
  */
 function barrierProjection(set: PreparedSet, z: ArrayLike<number>, options: EuclideanOptions): EuclideanProjection {
-  const spec = set.spec;
-  const n = spec.dimension;
   const r = set.freeDimension;
   const target = lower(set, z);
   const identity = Array.from({ length: r }, (_, i) => Float64Array.from({ length: r }, (_, k) => (i === k ? 1 : 0)));
@@ -179,44 +174,28 @@ function barrierProjection(set: PreparedSet, z: ArrayLike<number>, options: Eucl
     set.interior,
     { tolerance: (options.tolerance ?? 1e-13) * (1 + dot(target, target)) },
   );
-  const y = lift(set, solution.x);
+  return assemble(set, z, lift(set, solution.x), solution.lambda, solution.mu, 'interior-point', solution.newtonSteps);
+}
 
-  const result: EuclideanProjection = {
-    y,
-    linear: new Float64Array((spec.linear?.A ?? []).length),
-    boxUpper: new Float64Array(n),
-    boxLower: new Float64Array(n),
-    quadratic: new Float64Array((spec.quadratic ?? []).length),
-    equality: new Float64Array((spec.equality?.C ?? []).length),
-    method: 'interior-point',
-    iterations: solution.newtonSteps,
-  };
-  set.rowLabels.forEach((label, i) => {
-    const lambda = solution.lambda[i]!;
-    const linear = /^linear row (\d+)$/.exec(label);
-    const box = /^box (upper|lower) bound of y\[(\d+)\]$/.exec(label);
-    if (linear !== null) result.linear[Number(linear[1])] = lambda;
-    else if (box !== null) (box[1] === 'upper' ? result.boxUpper : result.boxLower)[Number(box[2])] = lambda;
-  });
-  set.quadratics.forEach((q, j) => {
-    const index = Number(/^quadratic constraint (\d+)$/.exec(q.label)![1]);
-    result.quadratic[index] = solution.mu[j]!;
-  });
+function satisfiesInequalities(set: PreparedSet, w: Float64Array): boolean {
+  for (let i = 0; i < set.rows.length; i++) if (dot(set.rows[i]!, w) > set.rhs[i]!) return false;
+  for (const q of set.quadratics) if (0.5 * dot(w, matVec(q.P, w)) + dot(q.q, w) > q.b) return false;
+  return true;
+}
 
-  // Equality multipliers: the part of z − y − (inequality terms) along the rows of C, by least squares.
-  if (spec.equality !== undefined && spec.equality.C.length > 0) {
-    const residual = Float64Array.from(z, (zi, i) => zi - y[i]!);
-    spec.linear?.A.forEach((a, i) => a.forEach((x, k) => (residual[k]! -= result.linear[i]! * x)));
-    for (let k = 0; k < n; k++) residual[k]! -= result.boxUpper[k]! - result.boxLower[k]!;
-    spec.quadratic?.forEach((q, j) => {
-      const gradient = matVec(q.P, y).map((v, i) => v + q.q[i]!);
-      gradient.forEach((g, k) => (residual[k]! -= result.quadratic[j]! * g));
-    });
-    const C = new Matrix(spec.equality.C.map((row) => [...row]));
-    const nu = pseudoInverse(C.mmul(C.transpose())).mmul(C.mmul(Matrix.columnVector(Array.from(residual)))).to1DArray();
-    nu.forEach((v, k) => (result.equality[k] = v));
-  }
-  return result;
+/** ν fitting z − y − (inequality terms) = Cᵀν by least squares. */
+function equalityMultipliers(spec: ConstraintSetSpec, z: ArrayLike<number>, projection: EuclideanProjection): Float64Array {
+  const n = spec.dimension;
+  const y = projection.y;
+  const residual = Float64Array.from(z, (zi, i) => zi - y[i]!);
+  spec.linear?.A.forEach((a, i) => a.forEach((x, k) => (residual[k]! -= projection.linear[i]! * x)));
+  for (let k = 0; k < n; k++) residual[k]! -= projection.boxUpper[k]! - projection.boxLower[k]!;
+  spec.quadratic?.forEach((q, j) => {
+    const gradient = matVec(q.P, y).map((v, i) => v + q.q[i]!);
+    gradient.forEach((g, k) => (residual[k]! -= projection.quadratic[j]! * g));
+  });
+  const C = new Matrix(spec.equality!.C.map((row) => [...row]));
+  return Float64Array.from(pseudoInverse(C.mmul(C.transpose())).mmul(C.mmul(Matrix.columnVector(Array.from(residual)))).to1DArray());
 }
 
 function oneBased<T>(values: T[]): T[] {

@@ -46,7 +46,7 @@ export function createJointConstraintMap(set: PreparedJointSet, options: { mode:
     }
     if (validate) {
       assertFinite(z, length, mode === 'ray' ? `1 scale logit + ${n} direction entries` : `${n} entries`);
-      assertFinite(x, d, `the input dimension ${d}`);
+      assertFinite(x, d, `the input dimension ${d}`, 'network input');
     }
     const slack = tf.tidy(() => tf.sub(shifted, tf.matMul(x, GxT)) as tf.Tensor2D);
     if (validate) checkSlacks(set, slack, x);

@@ -141,16 +141,16 @@ export class ConstraintLayer extends tf.layers.Layer {
 }
 
 /**
- * Raises an InvalidInputError when `z` holds NaN or an infinite entry, naming the first one.
+ * Raises an InvalidInputError when `z` holds NaN or an infinite entry, naming the first one
+ * (`what` is how the rows are called in the message).
  * Multiplying by 0 maps every finite entry to 0 and every other one to NaN, so one sum decides.
  */
-export function assertFinite(z: tf.Tensor2D, length: number, hint: string): void {
+export function assertFinite(z: tf.Tensor2D, length: number, hint: string, what = 'hidden vector'): void {
   const sum = tf.tidy(() => tf.sum(tf.mul(z, 0)));
   const bad = Number.isNaN(sum.dataSync()[0]!);
   sum.dispose();
   if (!bad) return;
-  const values = z.arraySync();
-  validateInputs(values, length, 'hidden vector', hint);
+  validateInputs(z.arraySync(), length, what, hint);
 }
 
 function rayMap(c: Constants, z: tf.Tensor2D, r: number, gauge: (u: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {

@@ -13,7 +13,7 @@
  * sᵢ(x) > 0 are the slacks; stops when the duality-gap bound (number of rows)/t is below the
  * tolerance. The multipliers are λᵢ = 1 / (t sᵢ).
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
 import { dot, matVec, type Vec } from './linalg';
 
 /** A convex QCQP; see the module comment. */
@@ -69,16 +69,30 @@ export function solveQcqp(problem: Qcqp, start: Vec, options: QcqpOptions = {}):
   let t = options.initialT ?? rows / (1 + Math.abs(objectiveValue(problem, x)));
   let steps = 0;
   for (;;) {
-    // Centering: damped Newton on φₜ, until the Newton decrement λ²/2 (which bounds φₜ's
-    // suboptimality, so f₀'s by λ²/(2t)) is below 1e-9, or rounding stops the decrement shrinking.
+    // Centering: Newton's method on φₜ. Far from the centre (Newton decrement λ² ≥ 0.1) steps are
+    // damped by a backtracking line search on φₜ; near it, full steps converge quadratically for a
+    // self-concordant barrier and are taken without comparing values of φₜ, whose rounding error
+    // (about t·|f₀|·1e-16) would otherwise stall the search. Stops when λ²/2 ≤ 1e-12, or when λ²
+    // stops shrinking in the full-step phase (rounding floor).
     let centeringSteps = 0;
+    let previous = Infinity;
     for (;;) {
       const { gradient, hessian } = derivatives(problem, x, t);
       const step = solveNewton(hessian, gradient, n);
       const decrement = -dot(gradient, step);
-      if (decrement / 2 <= 1e-9 || steps >= maxSteps || centeringSteps >= 500) break;
+      if (decrement / 2 <= 1e-12 || steps >= maxSteps || centeringSteps >= 500) break;
+      if (decrement < 0.1 && decrement >= previous) break;
       steps++;
       centeringSteps++;
+
+      if (decrement < 0.1) {
+        const candidate = x.map((xi, i) => xi + step[i]!);
+        if (slacks(problem, candidate).every((s) => s > 0)) {
+          x = candidate;
+          previous = decrement;
+          continue;
+        }
+      }
 
       let alpha = 1;
       let improved = false;
@@ -100,14 +114,40 @@ export function solveQcqp(problem: Qcqp, start: Vec, options: QcqpOptions = {}):
     const objective = objectiveValue(problem, x);
     const tolerance = options.tolerance ?? 1e-10 * (1 + Math.abs(objective));
     if (rows / t <= tolerance || steps >= maxSteps) {
-      const s = slacks(problem, x);
-      const lambda = Float64Array.from({ length: problem.G.length }, (_, i) => 1 / (t * s[i]!));
-      const mu = Float64Array.from({ length: problem.quadratic.length }, (_, j) => 1 / (t * s[problem.G.length + j]!));
       if (steps >= maxSteps && rows / t > tolerance) throw new Error(`barrier method did not converge within ${maxSteps} Newton steps (gap bound ${rows / t})`);
-      return { x, objective, lambda, mu, gapBound: rows / t, newtonSteps: steps };
+      const s = slacks(problem, x);
+      const estimates = Float64Array.from(s, (si) => 1 / (t * si));
+      const multipliers = refineMultipliers(problem, x, estimates);
+      return { x, objective, lambda: multipliers.slice(0, problem.G.length), mu: multipliers.slice(problem.G.length), gapBound: rows / t, newtonSteps: steps };
     }
     t *= 10;
   }
+}
+
+/**
+ * Refits the multipliers of the active rows to stationarity, Σ λᵢ ∇gᵢ(x) = −∇f₀(x), by least
+ * squares. The barrier's estimates 1/(t sᵢ) divide by slacks of order 1/t, which carry the
+ * rounding error of bᵢ − gᵢ(x) (relative 1e-3 and worse once sᵢ ≈ 1e-12); the fit does not.
+ * Keeps the estimates when the fit gives a negative multiplier.
+ */
+function refineMultipliers(problem: Qcqp, x: Float64Array, estimates: Float64Array): Float64Array {
+  let largest = 0;
+  for (const e of estimates) largest = Math.max(largest, e);
+  const active = [...estimates.keys()].filter((i) => estimates[i]! > 1e-6 * largest);
+  if (active.length === 0) return estimates;
+
+  const normals = active.map((i) => {
+    if (i < problem.G.length) return Array.from(problem.G[i]!);
+    const { P, q } = problem.quadratic[i - problem.G.length]!;
+    return Array.from(matVec(P, x), (v, k) => v + q[k]!);
+  });
+  const gradient = Array.from(problem.h, (hk, k) => hk + (problem.H === undefined ? 0 : dot(problem.H[k]!, x)));
+  const N = new Matrix(normals);
+  const fitted = pseudoInverse(N.mmul(N.transpose())).mmul(N.mmul(Matrix.columnVector(gradient.map((g) => -g)))).to1DArray();
+  if (fitted.some((lambda) => lambda < 0)) return estimates;
+  const refined = new Float64Array(estimates.length);
+  active.forEach((i, k) => (refined[i] = fitted[k]!));
+  return refined;
 }
 
 function objectiveValue(problem: Qcqp, x: Vec): number {
