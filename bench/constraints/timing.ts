@@ -34,19 +34,43 @@ export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
+/** The q-quantile of unsorted values. */
+export function quantileOf(values: readonly number[], q: number): number {
+  return quantile([...values].sort((a, b) => a - b), q);
+}
+
 /**
- * Ratio of medians median(a) / median(b) with a percentile bootstrap interval: both samples are
- * resampled with replacement `resamples` times and the ratio recomputed.
+ * Ratio of low quantiles, quantile(a, q) / quantile(b, q), with a percentile bootstrap interval
+ * (each sample resampled with replacement). On a machine shared with other processes, extra load
+ * only ever adds time to a call, so a low quantile of many calls estimates the undisturbed cost
+ * and is far more stable than the median.
+ *
+ * @param q - the quantile (default 0.1)
+ * @param level - coverage of the interval (default 0.95)
+ */
+export function lowQuantileRatio(a: readonly number[], b: readonly number[], rng: Rng, q = 0.1, resamples = 2000, level = 0.95): { ratio: number; low: number; high: number } {
+  const ratio = quantileOf(a, q) / quantileOf(b, q);
+  const draw = (values: readonly number[]) => Array.from({ length: values.length }, () => values[rng.int(0, values.length - 1)]!);
+  const ratios: number[] = [];
+  for (let k = 0; k < resamples; k++) ratios.push(quantileOf(draw(a), q) / quantileOf(draw(b), q));
+  ratios.sort((x, y) => x - y);
+  return { ratio, low: quantile(ratios, (1 - level) / 2), high: quantile(ratios, 1 - (1 - level) / 2) };
+}
+
+/**
+ * Median of the paired ratios a[i] / b[i], with a percentile bootstrap interval over the pairs.
+ * Pairs are calls made one after the other (see {@link interleave} with one call per round), so
+ * a burst of load from other processes hits both members of a pair and cancels in their ratio.
  *
  * @param level - coverage of the interval (default 0.95)
  */
-export function ratioOfMedians(a: readonly number[], b: readonly number[], rng: Rng, resamples = 2000, level = 0.95): { ratio: number; low: number; high: number } {
-  const ratio = median(a) / median(b);
-  const ratios: number[] = [];
-  const draw = (values: readonly number[]) => Array.from({ length: values.length }, () => values[rng.int(0, values.length - 1)]!);
-  for (let k = 0; k < resamples; k++) ratios.push(median(draw(a)) / median(draw(b)));
-  ratios.sort((x, y) => x - y);
-  return { ratio, low: quantile(ratios, (1 - level) / 2), high: quantile(ratios, 1 - (1 - level) / 2) };
+export function pairedRatio(a: readonly number[], b: readonly number[], rng: Rng, resamples = 2000, level = 0.95): { ratio: number; low: number; high: number } {
+  if (a.length !== b.length || a.length === 0) throw new Error(`paired ratios need two samples of equal, non-zero length, got ${a.length} and ${b.length}`);
+  const ratios = a.map((x, i) => x / b[i]!);
+  const medians: number[] = [];
+  for (let k = 0; k < resamples; k++) medians.push(median(Array.from({ length: ratios.length }, () => ratios[rng.int(0, ratios.length - 1)]!)));
+  medians.sort((x, y) => x - y);
+  return { ratio: median(ratios), low: quantile(medians, (1 - level) / 2), high: quantile(medians, 1 - (1 - level) / 2) };
 }
 
 /**
