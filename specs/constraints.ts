@@ -1,7 +1,7 @@
 /**
  * Spec of the constraints method: an output layer that maps any hidden vector into a convex
- * feasible set by a ray from an interior point (Konstantinov and Utkin, 2023), with the central
- * projection variant and the Euclidean projection as the baseline.
+ * feasible set by a ray from an interior point (Konstantinov and Utkin, 2023). The central
+ * projection is its variant, and the Euclidean projection the baseline.
  */
 import type { MethodSpec } from '../harness/spec';
 

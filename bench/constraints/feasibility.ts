@@ -61,10 +61,10 @@ export const feasibilitySweep: Experiment = {
     const worst32 = Math.max(...all.map((w) => w.relative32));
     const nonFinite = all.reduce((sum, w) => sum + w.nonFinite, 0);
     const total = all.reduce((sum, w) => sum + w.vectors, 0);
-    const holds = worst64 <= FLOAT64_ABSOLUTE && worstRelative64 <= RESIDUAL_TOLERANCE.float64 && worst32 <= RESIDUAL_TOLERANCE.float32 && nonFinite === 0;
+    const feasible = worst64 <= FLOAT64_ABSOLUTE && worstRelative64 <= RESIDUAL_TOLERANCE.float64 && worst32 <= RESIDUAL_TOLERANCE.float32 && nonFinite === 0;
 
     return {
-      verdict: holds ? 'reproduced' : 'not-reproduced',
+      verdict: feasible ? 'reproduced' : 'not-reproduced',
       summary:
         `${total.toLocaleString('en')} hidden vectors (${perFamily.toLocaleString('en')} per family, each through the oracle and the layer): ` +
         `worst float64 violation ${worst64.toExponential(2)} (relative ${worstRelative64.toExponential(2)}), worst float32 relative violation ${worst32.toExponential(2)}, ${nonFinite} non-finite outputs.`,

@@ -3,12 +3,12 @@
  *
  * Raw time exponents are distorted by fixed costs per call (kernel launches, input checks), which
  * flatten them at small sizes, and by caches, which steepen them at large ones. So each
- * implementation is timed beside a reference computation whose cost is known to be the claimed
- * one and which meets the same distortions: the tensor layer beside the matmul that dominates it,
- * (B × n)·(n × m) for linear rows and (B × n)·(n × m·n) for quadratic rows; the float64 oracle
- * beside a plain loop over the same arrays, m dot products of length n (linear) or m quadratic
- * forms uᵀPⱼu (quadratic). The claim holds when the ratio implementation / reference does not
- * grow with n or m: its fitted log–log exponent is at most 0.3 in each swept size.
+ * implementation is timed beside a reference computation of the claimed cost that meets the same
+ * distortions. The tensor layer runs beside the matmul that dominates it: (B × n)·(n × m) for
+ * linear rows, (B × n)·(n × m·n) for quadratic rows. The float64 oracle runs beside a plain loop
+ * over the same arrays: m dot products of length n, or m quadratic forms uᵀPⱼu. The claim is
+ * reproduced when the ratio implementation / reference does not grow with n or m, that is, when
+ * its fitted log–log exponent is at most 0.3 in each swept size.
  */
 import { forProfile } from '../../harness/profile';
 import type { Rng } from '../../harness/rng';
@@ -43,14 +43,17 @@ interface Point {
 const MAX_RATIO_EXPONENT = 0.3;
 
 
-/** A prepared linear set (n, m) with hidden vectors and the tensors to time. */
+/** Builds a prepared linear set (n, m) with hidden vectors and the tensor tasks to time. */
 export async function linearCase(rng: Rng, n: number, m: number, batch: number) {
   const polytope = randomPolytope(rng, n, m);
   const set = await prepareConstraintSet({ dimension: n, linear: { A: polytope.A, b: polytope.b }, interiorPoint: polytope.centre });
   return { set, ...tensorsFor(rng, set, n, m, batch, polytope.centre) };
 }
 
-/** A prepared set of m ellipsoids in dimension n, with the same. The matmul has the quadratic layer's dominant shape (B × n)·(n × m·n). */
+/**
+ * Builds a prepared set of m ellipsoids in dimension n with the same tasks. The matmul has the
+ * quadratic layer's dominant shape (B × n)·(n × m·n).
+ */
 export async function quadraticCase(rng: Rng, n: number, m: number, batch: number) {
   const centre = Array.from({ length: n }, () => rng.normal());
   const quadratic = Array.from({ length: m }, () => ellipsoidAround(rng, centre));

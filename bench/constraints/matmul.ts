@@ -35,7 +35,9 @@ export const matmulRatio: Experiment = {
     const paired = pairedRatio(layer, matmul, context.rng('matmul-ratio/bootstrap-paired'));
     const withoutValidation = lowQuantileRatio(samples.get('unchecked')!, matmul, context.rng('matmul-ratio/bootstrap-unchecked')).ratio;
     const load = loadavg()[0]!;
-    const verdict = interval.high <= BUDGET ? 'reproduced' : interval.low > BUDGET ? 'not-reproduced' : 'inconclusive';
+    let verdict: 'reproduced' | 'not-reproduced' | 'inconclusive' = 'inconclusive';
+    if (interval.high <= BUDGET) verdict = 'reproduced';
+    else if (interval.low > BUDGET) verdict = 'not-reproduced';
     const backend = backendRecord()?.used ?? 'unknown';
 
     return {

@@ -81,9 +81,9 @@ function unitVector(x: number[]): number[] {
 }
 
 /**
- * Minimizes the objective over z with Adam (learning rate 0.05, then 0.005 for the last 40% of
- * the iterations and 0.0005 for the last 10%), from `STARTS` random starts in one batch, and
- * returns the best objective of the float64 oracle at the final hidden vectors.
+ * Minimizes the objective over z with Adam from `STARTS` random starts in one batch, and returns
+ * the best objective of the float64 oracle at the final hidden vectors. The learning rate is 0.05,
+ * then 0.005 for the last 40% of the iterations and 0.0005 for the last 10%.
  */
 function optimiseThrough(set: PreparedSet, problem: Problem, mode: LayerMode, iterations: number, rng: Rng): { best: number; feasible: boolean } {
   const map = createConstraintMap(set, { mode, validate: false });

@@ -1,6 +1,6 @@
 /**
- * Generated constraint sets and hidden vectors for the comparison runs and speed suites, drawn
- * from the suite's seeded generator so every run of a given seed sees the same problems.
+ * Generated constraint sets and hidden vectors for the comparison runs and speed suites. They are
+ * drawn from the suite's seeded generator, so every run with a given seed gets the same problems.
  */
 import { ADVERSARIAL_MAGNITUDES, gaussianVector, randomOrthogonal, randomPsd } from '../../harness/arbitraries/numeric';
 import type { Rng } from '../../harness/rng';
@@ -19,8 +19,9 @@ const unit = (x: number[]) => {
 };
 
 /**
- * A bounded polytope with m ≥ n + 1 rows around a random centre: n + 1 normals from a rotated
- * simplex (so the polytope is bounded), the rest random; each row at distance 0.5 to 2 from the centre.
+ * Returns a bounded polytope with m ≥ n + 1 rows around a random centre. n + 1 normals come from
+ * a rotated simplex, which makes the polytope bounded, and the rest are random. Each row lies at
+ * distance 0.5 to 2 from the centre.
  */
 export function randomPolytope(rng: Rng, n: number, m: number): { A: number[][]; b: number[]; centre: number[] } {
   if (m < n + 1) throw new Error(`a bounded polytope in dimension ${n} needs at least ${n + 1} rows, got ${m}`);
@@ -33,7 +34,7 @@ export function randomPolytope(rng: Rng, n: number, m: number): { A: number[][];
   return { A: normals, b, centre };
 }
 
-/** An ellipsoid ½(y − c)ᵀP(y − c) ≤ ½ρ² containing `point`, with P of the given rank. */
+/** Returns an ellipsoid ½(y − c)ᵀP(y − c) ≤ ½ρ² that contains `point`, with P of the given rank. */
 export function ellipsoidAround(rng: Rng, point: readonly number[], rank = point.length): QuadraticConstraint {
   const n = point.length;
   const P = randomPsd(rng, n, { rank, maxCondition: 10, scale: 0.2 + rng.float() });
@@ -48,7 +49,7 @@ export function ellipsoidAround(rng: Rng, point: readonly number[], rank = point
 /** The families of the feasibility sweep. */
 export type FamilyName = 'linear' | 'quadratic' | 'mixed' | 'box' | 'equality';
 
-/** A set of the given family in dimension n. */
+/** Returns a set of the given family in dimension n. */
 export function familyProblem(rng: Rng, family: FamilyName, n: number): Problem {
   if (family === 'box') {
     const lower = Array.from({ length: n }, () => 5 * rng.normal());
@@ -72,7 +73,7 @@ export function familyProblem(rng: Rng, family: FamilyName, n: number): Problem 
   return { spec: { dimension: n, linear: { A: polytope.A, b: polytope.b }, equality: { C, e } }, inside: polytope.centre };
 }
 
-/** Joint constraints G_y y + G_x x ≤ h, feasible at the polytope's centre for every x in [-1, 1]^d. */
+/** Returns joint constraints G_y y + G_x x ≤ h that the polytope's centre meets for every x in [-1, 1]^d. */
 export function jointProblem(rng: Rng, n: number, d: number): { spec: JointConstraintSpec; inside: number[] } {
   const polytope = randomPolytope(rng, n, 3 * n);
   const Gx = polytope.A.map(() => gaussianVector(rng, d));
@@ -83,9 +84,10 @@ export function jointProblem(rng: Rng, n: number, d: number): { spec: JointConst
 }
 
 /**
- * A hidden vector for `mode` of the given input length: the direction (or offset from `inside`
- * in projection mode) has max-norm 0, 1e-300, 1e-8, 1 or 1e6 half of the time and log-uniform in
- * [1e-3, 1e3] otherwise; ray inputs start with a scale logit in {−50, 0, 50} or [−30, 30].
+ * Returns a hidden vector for `mode` of the given input length. Its direction (or its offset from
+ * `inside` in projection mode) has max-norm 0, 1e-300, 1e-8, 1 or 1e6 half of the time, and a
+ * log-uniform max-norm in [1e-3, 1e3] otherwise. Ray inputs start with a scale logit in
+ * {−50, 0, 50} or [−30, 30].
  */
 export function hiddenVector(rng: Rng, mode: LayerMode, length: number, inside: readonly number[]): number[] {
   const directionLength = mode === 'ray' ? length - 1 : length;

@@ -34,7 +34,7 @@ export function median(values: readonly number[]): number {
   return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
-/** The q-quantile of unsorted values. */
+/** Returns the q-quantile of unsorted values. */
 export function quantileOf(values: readonly number[], q: number): number {
   return quantile([...values].sort((a, b) => a - b), q);
 }

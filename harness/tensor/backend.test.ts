@@ -67,7 +67,7 @@ describe('tensor backends', () => {
     const onWasm = await product('wasm');
     const onCpu = await product('cpu');
     expect(backendRecord()!.used).toBe('cpu');
-    // Fallbacks recorded under wasm say nothing about cpu.
+    // Fallbacks recorded under wasm do not apply to cpu.
     expect(backendRecord()!.fallbackKernels).toEqual([]);
     const comparison = compareArrays(onWasm, onCpu, toleranceFor('float32', 'float32', { reductionLength: 48 }));
     expect(comparison.ok, `max abs error ${comparison.maxAbsError}`).toBe(true);

@@ -161,7 +161,9 @@ export function jointOracleOutput(set: PreparedJointSet, mode: LayerMode, z: Arr
     const rate = dot(set.Gy[i]!, u);
     if (rate > 0) t = Math.min(t, slack[i]! / rate);
   }
-  const step = mode === 'ray' ? sigmoid(z[0]!) * t : mode === 'boundary' ? t : Math.min(scale, t);
+  let step = t;
+  if (mode === 'ray') step = sigmoid(z[0]!) * t;
+  if (mode === 'projection') step = Math.min(scale, t);
   return p.map((pi, i) => pi + step * u[i]!);
 }
 

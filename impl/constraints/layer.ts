@@ -8,8 +8,8 @@
  *   γⱼ(u) = (βⱼ·u + S) / (2|cⱼ|)         when βⱼ·u ≥ 0
  *   γⱼ(u) = uᵀPⱼu / (S − βⱼ·u)           when βⱼ·u < 0,   S = √((βⱼ·u)² + 2|cⱼ| uᵀPⱼu)
  *
- * For a batch U (B × r): the linear part is one matmul U·(A/σ)ᵀ (B × m) and a max over rows,
- * O(B·r·m); the quadratic part forms uᵀPⱼu for all j with one matmul against [P₁ … P_M]
+ * For a batch U (B × r), the linear part is one matmul U·(A/σ)ᵀ (B × m) and a max over rows,
+ * O(B·r·m). The quadratic part forms uᵀPⱼu for all j with one matmul against [P₁ … P_M]
  * (r × M·r), O(B·r²·M). Box-only sets use elementwise ratios, O(B·n). Then
  *
  *   ray:        y = p + sigmoid(s) · U / γ(U)
@@ -141,7 +141,7 @@ export class ConstraintLayer extends tf.layers.Layer {
 }
 
 /**
- * Raises an InvalidInputError when `z` holds NaN or an infinite entry, naming the first one
+ * Raises an InvalidInputError when `z` contains NaN or an infinite entry, naming the first one
  * (`what` is how the rows are called in the message).
  * Multiplying by 0 maps every finite entry to 0 and every other one to NaN, so one sum decides.
  */

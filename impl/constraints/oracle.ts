@@ -1,7 +1,7 @@
 /**
- * The float64 oracle of the constraint layer: plain TypeScript, one sample at a time, written in
- * the paper's crossing-time form so that it shares no formula with the tensor layer (which uses
- * the gauge form).
+ * The float64 oracle of the constraint layer: plain TypeScript, one sample at a time. It is written
+ * in the crossing-time form of Konstantinov and Utkin (2023), so it shares no formula with the
+ * tensor layer, which uses the gauge form.
  *
  * In reduced coordinates w, with p the interior point and u a direction, the ray p + t·u stays
  * feasible up to the crossing time
@@ -86,7 +86,7 @@ export function oracleOutputs(set: PreparedSet, mode: LayerMode, zs: readonly Ar
   return zs.map((z) => lift(set, reducedOutput(set, mode, z)));
 }
 
-/** The mode's output in reduced coordinates, for validated input. */
+/** Computes the mode's output in reduced coordinates, for validated input. */
 export function reducedOutput(set: PreparedSet, mode: LayerMode, z: ArrayLike<number>): Float64Array {
   const p = set.interior;
   const r = set.freeDimension;

@@ -55,7 +55,7 @@ export interface PreparedSet {
   readonly quadratics: readonly PreparedQuadratic[];
   /**
    * Slacks of box bounds, u − p and p − l (Infinity for an open side), when the set is nothing
-   * but box bounds; the forward maps then use an O(n) path.
+   * but box bounds. The forward maps then use an O(n) path; null otherwise.
    */
   readonly box: { upperSlack: Float64Array; lowerSlack: Float64Array } | null;
   /** A direction (output coordinates, max-norm 1) along which the set is unbounded, or null when bounded. */
@@ -95,7 +95,9 @@ export function requireModeSupported(set: PreparedSet, mode: LayerMode): void {
 
 /** Number of inputs per sample that `mode` expects: r + 1 for `ray` (scale logit first), r for `boundary`, n for `projection`. */
 export function inputLength(set: PreparedSet, mode: LayerMode): number {
-  return mode === 'ray' ? set.freeDimension + 1 : mode === 'boundary' ? set.freeDimension : set.dimension;
+  if (mode === 'ray') return set.freeDimension + 1;
+  if (mode === 'boundary') return set.freeDimension;
+  return set.dimension;
 }
 
 /** Explains {@link inputLength} for error messages. */

@@ -1,5 +1,5 @@
 /**
- * How a user describes a convex feasible set Ω ⊂ Rⁿ, and the layer's modes.
+ * Description of a convex feasible set Ω ⊂ Rⁿ as a user writes it, and the layer's modes.
  *
  * Ω = { y ∈ Rⁿ : A y ≤ b,  ½ yᵀ Pⱼ y + qⱼᵀ y ≤ bⱼ for every j,  C y = e,  l ≤ y ≤ u }
  *

@@ -1,6 +1,6 @@
 /**
  * Validation of constraint-set specs and of hidden vectors. Every error names the field, the
- * index and the value, and says how to fix it.
+ * index and the value, and gives the fix.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { InvalidConstraintSetError, InvalidInputError } from './errors';

@@ -41,7 +41,7 @@ export function quadraticSet(): fc.Arbitrary<SetCase> {
     }));
 }
 
-/** A polytope intersected with one or two ellipsoids (possibly degenerate) that contain its interior point. */
+/** Arbitrary of polytopes intersected with one or two ellipsoids (possibly degenerate) that contain the polytope's interior point. */
 export function mixedSet(): fc.Arbitrary<SetCase> {
   return dimension()
     .chain((n) => polytope(n))
@@ -74,7 +74,7 @@ export function boxSet(): fc.Arbitrary<SetCase> {
   });
 }
 
-/** A polytope (dimension 2 to 6) with 1 to n − 1 equalities through its interior point, sometimes with a redundant repeated row. */
+/** Arbitrary of polytopes (dimension 2 to 6) with 1 to n − 1 equalities through their interior point, sometimes with a redundant repeated row. */
 export function equalitySet(): fc.Arbitrary<SetCase> {
   return dimension(2, 6)
     .chain((n) => fc.tuple(polytope(n), fc.integer({ min: 1, max: n - 1 }), fc.boolean()))
@@ -99,9 +99,9 @@ export interface JointCase {
 }
 
 /**
- * Joint constraints G_y y + G_x x ≤ h built from a bounded polytope in y: h absorbs the largest
- * value of G_x x over the input box, so the polytope's interior point is strictly feasible for
- * every input in the box.
+ * Arbitrary of joint constraints G_y y + G_x x ≤ h built from a bounded polytope in y. The
+ * right-hand side h absorbs the largest value of G_x x over the input box, so the polytope's
+ * interior point is strictly feasible for every input in the box.
  */
 export function jointSet(): fc.Arbitrary<JointCase> {
   return fc
@@ -131,9 +131,9 @@ export function scaleLogit(): fc.Arbitrary<number> {
 }
 
 /**
- * A batch of hidden vectors for `mode` with `length` inputs: directions (or points) whose
- * max-norm is 0, 1e-300, 1e-8, 1, 1e6 or log-uniform in [1e-3, 1e3]; `ray` vectors start with a
- * scale logit.
+ * Arbitrary of batches of hidden vectors for `mode` with `length` inputs. Directions (or points)
+ * have max-norm 0, 1e-300, 1e-8, 1, 1e6 or log-uniform in [1e-3, 1e3], and `ray` vectors start
+ * with a scale logit.
  */
 export function hiddenBatch(mode: LayerMode, length: number, count: number): fc.Arbitrary<number[][]> {
   const one = mode === 'ray' ? fc.tuple(scaleLogit(), scaledVector(length - 1)).map(([s, d]) => [s, ...d]) : scaledVector(length);

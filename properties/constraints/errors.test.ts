@@ -1,7 +1,7 @@
 /**
- * Bad input gets a named error: NaN, infinite entries and wrong lengths in hidden vectors and
- * network inputs; empty, flat, unbounded, inconsistent and malformed constraint sets. Errors name
- * the value (entry, rows, direction) and the fix.
+ * Bad input gets a named error. That covers NaN, infinite entries and wrong lengths in hidden
+ * vectors and network inputs, and empty, flat, unbounded, inconsistent and malformed constraint
+ * sets. Errors name the value (entry, rows, direction) and the fix.
  */
 import fc from 'fast-check';
 import { Matrix, inverse } from 'ml-matrix';
@@ -18,6 +18,7 @@ import {
   InfeasibleSetError,
   InvalidConstraintSetError,
   InvalidInputError,
+  inputLength,
   oracleOutputs,
   prepareConstraintSet,
   prepareJointSet,
@@ -98,7 +99,7 @@ describe('errors', () => {
       fc.asyncProperty(anySet(), fc.constantFrom(...MODES), fc.integer({ min: 1, max: 5 }), seed(), fc.constantFrom(Number.NaN, Infinity, -Infinity), async (c, mode, batch, s, bad) => {
         const set = await prepareConstraintSet(c.spec);
         const rng = new Rng(s);
-        const length = mode === 'ray' ? set.freeDimension + 1 : mode === 'boundary' ? set.freeDimension : set.dimension;
+        const length = inputLength(set, mode);
         const zs = Array.from({ length: batch }, () => Array.from({ length }, () => rng.normal()));
         const row = rng.int(0, batch - 1);
         const column = rng.int(0, length - 1);
@@ -196,7 +197,7 @@ const firstRowsPreparer: Preparer = async (spec, mode) => {
   }
 };
 
-/** A malformed or unusable set and what its error must say. */
+/** A malformed or unusable set, and what its error must contain. */
 type BadSet =
   | { kind: 'infeasible'; spec: ConstraintSetSpec; mustName: string[] }
   | { kind: 'flat'; spec: ConstraintSetSpec; mustName: string[] }
@@ -226,7 +227,7 @@ function badSet(): fc.Arbitrary<BadSet> {
     const n = P.length;
     const centre = Array.from({ length: n }, () => 3 * rng.normal());
     const a = Array.from({ length: n }, () => rng.normal());
-    // min over {½(y−c)ᵀP(y−c) ≤ ½} of a·y is a·c − √(aᵀP⁻¹a); the linear row asks for less than that.
+    // The min over {½(y−c)ᵀP(y−c) ≤ ½} of a·y is a·c − √(aᵀP⁻¹a), and the linear row requires a·y below it.
     const reach = Math.sqrt(new Matrix([a]).mmul(inverse(new Matrix(P))).mmul(Matrix.columnVector(a)).get(0, 0));
     const Pc = P.map((row) => row.reduce((sum, x, j) => sum + x * centre[j]!, 0));
     const quadratic = { P, q: Pc.map((x) => -x), b: 0.5 - 0.5 * Pc.reduce((sum, x, j) => sum + x * centre[j]!, 0) };

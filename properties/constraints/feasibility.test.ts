@@ -44,7 +44,7 @@ beforeAll(async () => {
   await selectBackendFromEnv();
 });
 
-/** A set, a mode and raw hidden vectors, sliced to the set's input length once it is prepared. */
+/** Builds the arbitrary of (set, mode, raw hidden vectors); the vectors are cut to the set's input length once it is prepared. */
 function caseWithBatch(sets: fc.Arbitrary<SetCase>) {
   return fc.tuple(sets, fc.constantFrom(...MODES)).chain(([c, mode]) => fc.tuple(fc.constant(c), fc.constant(mode), hiddenBatch(mode, MAX_LENGTH, BATCH)));
 }

@@ -1,8 +1,8 @@
 /**
- * Geometry of the three modes: every interior point is reachable in `ray` mode, `boundary` mode
- * lands on the boundary along the hidden direction, `projection` mode is the identity on the set
- * and otherwise returns the point where the segment to the interior point leaves the set, and the
- * O(n) box path agrees with the general linear path.
+ * Geometry of the three modes. Every interior point is reachable in `ray` mode, and `boundary`
+ * mode lands on the boundary along the hidden direction. `projection` mode is the identity on the
+ * set and otherwise returns the point where the segment to the interior point leaves the set.
+ * The O(n) box path agrees with the general linear path.
  */
 import fc from 'fast-check';
 import { Matrix, pseudoInverse } from 'ml-matrix';

@@ -191,13 +191,15 @@ const constantGaugeGradient: Gradient = (set, mode, z, weights) => {
 };
 
 /**
- * Whether z is away from the points where the map is not differentiable: ties between the two
- * first crossings of the ray (relative gap below 1e-3), and, in projection mode, inputs on the
- * boundary (step length within 1e-3 of the distance to the input). The relative gap 1e-3 is far
- * above the finite-difference step 1e-6 and float32 rounding.
+ * Returns whether z is away from the points where the map is not differentiable. Those are ties
+ * between the two first crossings of the ray (relative gap below 1e-3) and, in projection mode,
+ * inputs on the boundary (step length within 1e-3 of the distance to the input). The gap 1e-3 is
+ * far above the finite-difference step 1e-6 and float32 rounding.
  */
 function awayFromKinks(set: PreparedSet, mode: LayerMode, z: number[]): boolean {
-  const d = mode === 'ray' ? z.slice(1) : mode === 'boundary' ? z : Array.from(lower(set, z), (w, i) => w - set.interior[i]!);
+  let d = z;
+  if (mode === 'ray') d = z.slice(1);
+  if (mode === 'projection') d = Array.from(lower(set, z), (w, i) => w - set.interior[i]!);
   const scale = Math.max(...d.map(Math.abs));
   if (scale === 0) return false;
   const u = d.map((x) => x / scale);

@@ -127,8 +127,8 @@ export function solveQcqp(problem: Qcqp, start: Vec, options: QcqpOptions = {}):
 /**
  * Refits the multipliers of the active rows to stationarity, Σ λᵢ ∇gᵢ(x) = −∇f₀(x), by least
  * squares. The barrier's estimates 1/(t sᵢ) divide by slacks of order 1/t, which carry the
- * rounding error of bᵢ − gᵢ(x) (relative 1e-3 and worse once sᵢ ≈ 1e-12); the fit does not.
- * Keeps the estimates when the fit gives a negative multiplier.
+ * rounding error of bᵢ − gᵢ(x): 1e-3 relative and worse once sᵢ ≈ 1e-12. The fit has no such
+ * error. Keeps the estimates when the fit gives a negative multiplier.
  */
 function refineMultipliers(problem: Qcqp, x: Float64Array, estimates: Float64Array): Float64Array {
   let largest = 0;

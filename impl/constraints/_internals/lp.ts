@@ -19,7 +19,7 @@ export interface DenseLp {
   hessian?: readonly (ArrayLike<number>)[];
 }
 
-/** What a solve found. */
+/** Outcome of a solve. */
 export interface LpResult {
   status: 'optimal' | 'infeasible' | 'unbounded' | 'failed';
   /** HiGHS's model status name, for messages. */
@@ -53,7 +53,10 @@ export async function solveLp(lp: DenseLp): Promise<LpResult> {
     const code = model.getModelStatus();
     const codes = solver.constants.modelStatus;
     const statusName = Object.entries(codes).find(([, value]) => value === code)?.[0] ?? String(code);
-    const status = code === codes.optimal ? 'optimal' : code === codes.infeasible ? 'infeasible' : code === codes.unbounded ? 'unbounded' : 'failed';
+    let status: LpResult['status'] = 'failed';
+    if (code === codes.optimal) status = 'optimal';
+    else if (code === codes.infeasible) status = 'infeasible';
+    else if (code === codes.unbounded) status = 'unbounded';
     if (status !== 'optimal') return { status, statusName, x: new Float64Array(lp.cost.length), objective: Number.NaN, rowDual: new Float64Array(lp.rows.length) };
     const solution = model.getSolution();
     return { status, statusName, x: Float64Array.from(solution.colValue), objective: model.getObjectiveValue(), rowDual: Float64Array.from(solution.rowDual) };
@@ -99,7 +102,12 @@ function toModel(solver: Highs, lp: DenseLp) {
   }
   const infinity = solver.infinity;
   const hessian = lp.hessian === undefined ? undefined : lowerTriangle(lp.hessian, numCols);
-  const bound = (x: number) => (x === Infinity ? infinity : x === -Infinity ? -infinity : x);
+  // HiGHS has its own value for infinite bounds.
+  const bound = (x: number) => {
+    if (x === Infinity) return infinity;
+    if (x === -Infinity) return -infinity;
+    return x;
+  };
   return {
     numCols,
     numRows,

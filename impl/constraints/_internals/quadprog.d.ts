@@ -14,7 +14,7 @@ declare module 'quadprog' {
 
   /**
    * Minimizes ½ bᵀ D b − dᵀ b subject to Aᵀ b ≥ b₀, the first `meq` constraints as equalities.
-   * `factorized[1] = 1` tells it that `Dmat` already holds R⁻¹ for D = RᵀR; on return,
+   * `factorized[1] = 1` marks `Dmat` as already containing R⁻¹ for D = RᵀR. On return,
    * `factorized[1]` is 1 for inconsistent constraints and 2 for a D that is not positive definite.
    */
   export function solveQP(Dmat: number[][], dvec: number[], Amat: number[][], bvec: number[], meq?: number, factorized?: number[]): QuadprogResult;
