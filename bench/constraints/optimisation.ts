@@ -46,7 +46,7 @@ async function makeProblem(rng: Rng, kind: Problem['kind']): Promise<Problem> {
     const { Q, c } = quadraticObjective(rng, centre);
     const spec: ConstraintSetSpec = { dimension: n, quadratic };
     const set = await prepareConstraintSet(spec);
-    const exact = solveQcqp({ dimension: n, H: Q, h: c, G: [], g: [], quadratic: set.quadratics.map((q) => ({ P: q.P, q: q.q, b: q.b })) }, set.interior, { tolerance: 1e-12 });
+    const exact = solveQcqp({ dimension: n, H: Q, h: c, G: [], g: [], quadratic: set.quadratics.map((q) => ({ P: q.P, q: q.q, b: q.b })) }, set.interior, { tolerance: 1e-12, polish: true });
     return { kind, spec, inside: centre, Q, c, optimum: exact.objective, solver: `barrier method (gap bound ${exact.gapBound.toExponential(1)})` };
   }
 

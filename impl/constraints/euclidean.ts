@@ -58,8 +58,9 @@ export interface EuclideanOptions {
  */
 export function euclideanProjection(set: PreparedSet, z: ArrayLike<number>, options: EuclideanOptions = {}): EuclideanProjection {
   validateInputs([z], set.dimension, 'point', `a point of the set's dimension ${set.dimension}`);
-  // A point whose reduced coordinates meet every inequality projects to itself within the affine
-  // hull of the set. Returning it unchanged keeps the projection exactly idempotent.
+  // A point whose reduced coordinates meet every inequality (up to 1e-12 of each row's magnitude,
+  // the rounding of a computed projection) projects to itself within the affine hull of the set.
+  // Returning it unchanged keeps the projection idempotent.
   const target = lower(set, z);
   if (satisfiesInequalities(set, target)) return assemble(set, z, lift(set, target), new Float64Array(set.rows.length), new Float64Array(set.quadratics.length), 'active-set-qp', 0);
   if (set.quadratics.length === 0) return polyhedralProjection(set, z);
@@ -171,14 +172,22 @@ function barrierProjection(set: PreparedSet, z: ArrayLike<number>, options: Eucl
   const solution = solveQcqp(
     { dimension: r, H: identity, h: target.map((x) => -x), G: set.rows, g: set.rhs, quadratic: set.quadratics.map((q) => ({ P: q.P, q: q.q, b: q.b })) },
     set.interior,
-    { tolerance: (options.tolerance ?? 1e-13) * (1 + dot(target, target)) },
+    { tolerance: (options.tolerance ?? 1e-13) * (1 + dot(target, target)), polish: true },
   );
   return assemble(set, z, lift(set, solution.x), solution.lambda, solution.mu, 'interior-point', solution.newtonSteps);
 }
 
 function satisfiesInequalities(set: PreparedSet, w: Float64Array): boolean {
-  for (let i = 0; i < set.rows.length; i++) if (dot(set.rows[i]!, w) > set.rhs[i]!) return false;
-  for (const q of set.quadratics) if (0.5 * dot(w, matVec(q.P, w)) + dot(q.q, w) > q.b) return false;
+  const slack = 1e-12;
+  for (let i = 0; i < set.rows.length; i++) {
+    const terms = set.rows[i]!.reduce((sum, a, k) => sum + Math.abs(a * w[k]!), 0);
+    if (dot(set.rows[i]!, w) - set.rhs[i]! > slack * (1 + terms + Math.abs(set.rhs[i]!))) return false;
+  }
+  for (const q of set.quadratics) {
+    const Pw = matVec(q.P, w);
+    const terms = Math.abs(0.5 * dot(w, Pw)) + q.q.reduce((sum, a, k) => sum + Math.abs(a * w[k]!), 0);
+    if (0.5 * dot(w, Pw) + dot(q.q, w) - q.b > slack * (1 + terms + Math.abs(q.b))) return false;
+  }
   return true;
 }
 

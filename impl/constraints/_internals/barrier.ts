@@ -13,7 +13,7 @@
  * sᵢ(x) > 0 are the slacks; stops when the duality-gap bound (number of rows)/t is below the
  * tolerance. The multipliers are λᵢ = 1 / (t sᵢ).
  */
-import { CholeskyDecomposition, Matrix, pseudoInverse } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix, pseudoInverse, solve } from 'ml-matrix';
 import { dot, matVec, type Vec } from './linalg';
 
 /** A convex QCQP; see the module comment. */
@@ -48,6 +48,13 @@ export interface QcqpOptions {
   maxNewtonSteps?: number;
   /** Barrier weight of the first centering (default rows / (1 + |f₀(start)|)). */
   initialT?: number;
+  /**
+   * Finish with Newton's method on the KKT equations of the rows found active (default false).
+   * The central path approaches the optimum only as fast as the gap bound shrinks, so a point
+   * far from the set ends up to about √(gap) away from its true solution; the polish reaches
+   * rounding accuracy when the active set is right, and is dropped when it is not.
+   */
+  polish?: boolean;
 }
 
 /**
@@ -117,8 +124,16 @@ export function solveQcqp(problem: Qcqp, start: Vec, options: QcqpOptions = {}):
       if (steps >= maxSteps && rows / t > tolerance) throw new Error(`barrier method did not converge within ${maxSteps} Newton steps (gap bound ${rows / t})`);
       const s = slacks(problem, x);
       const estimates = Float64Array.from(s, (si) => 1 / (t * si));
-      const multipliers = refineMultipliers(problem, x, estimates);
-      return { x, objective, lambda: multipliers.slice(0, problem.G.length), mu: multipliers.slice(problem.G.length), gapBound: rows / t, newtonSteps: steps };
+      let multipliers = refineMultipliers(problem, x, estimates);
+      let point: Float64Array = x;
+      if (options.polish) {
+        const polished = polishKkt(problem, x, multipliers);
+        if (polished !== null) {
+          point = polished.x;
+          multipliers = polished.multipliers;
+        }
+      }
+      return { x: point, objective: objectiveValue(problem, point), lambda: multipliers.slice(0, problem.G.length), mu: multipliers.slice(problem.G.length), gapBound: rows / t, newtonSteps: steps };
     }
     t *= 10;
   }
@@ -148,6 +163,80 @@ function refineMultipliers(problem: Qcqp, x: Float64Array, estimates: Float64Arr
   const refined = new Float64Array(estimates.length);
   active.forEach((i, k) => (refined[i] = fitted[k]!));
   return refined;
+}
+
+/**
+ * Solves the KKT equations of the active rows A by Newton's method:
+ *
+ *   H x + h + Σ_{i∈A} λᵢ ∇gᵢ(x) = 0,   gᵢ(x) = bᵢ for i ∈ A,
+ *
+ * from the barrier's point and multipliers. Returns null unless it converges to a point where
+ * every multiplier is non-negative and every other row holds; the barrier's point then stands.
+ */
+function polishKkt(problem: Qcqp, start: Float64Array, multipliers: Float64Array): { x: Float64Array; multipliers: Float64Array } | null {
+  const n = problem.dimension;
+  let largest = 0;
+  for (const m of multipliers) largest = Math.max(largest, m);
+  const active = [...multipliers.keys()].filter((i) => multipliers[i]! > 1e-9 * largest);
+  if (active.length === 0 || active.length > n) return null;
+  const k = active.length;
+  const linearCount = problem.G.length;
+
+  let x = Float64Array.from(start);
+  let lambda = Float64Array.from(active, (i) => multipliers[i]!);
+  const normalOf = (i: number, at: Float64Array): Float64Array => {
+    if (i < linearCount) return Float64Array.from(problem.G[i]!);
+    const { P, q } = problem.quadratic[i - linearCount]!;
+    return Float64Array.from(matVec(P, at), (v, j) => v + q[j]!);
+  };
+  const scale = 1 + Math.max(...Array.from(x, Math.abs));
+
+  for (let iteration = 0; iteration < 30; iteration++) {
+    const normals = active.map((i) => normalOf(i, x));
+    const residual = new Float64Array(n + k);
+    for (let j = 0; j < n; j++) residual[j] = problem.h[j]! + (problem.H === undefined ? 0 : dot(problem.H[j]!, x));
+    normals.forEach((normal, a) => normal.forEach((v, j) => (residual[j]! += lambda[a]! * v)));
+    const s = slacks(problem, x);
+    active.forEach((i, a) => (residual[n + a] = -s[i]!));
+    if (Math.max(...Array.from(residual, Math.abs)) <= 1e-14 * scale) break;
+
+    // Jacobian [[H + Σ λᵢ ∇²gᵢ, Nᵀ], [N, 0]].
+    const jacobian = Array.from({ length: n + k }, () => new Array<number>(n + k).fill(0));
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) jacobian[i]![j] = problem.H === undefined ? 0 : problem.H[i]![j]!;
+    active.forEach((row, a) => {
+      if (row >= linearCount) {
+        const P = problem.quadratic[row - linearCount]!.P;
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) jacobian[i]![j]! += lambda[a]! * P[i]![j]!;
+      }
+      normals[a]!.forEach((v, j) => {
+        jacobian[j]![n + a] = v;
+        jacobian[n + a]![j] = v;
+      });
+    });
+    let step: number[];
+    try {
+      step = solve(new Matrix(jacobian), Matrix.columnVector(Array.from(residual, (r) => -r))).to1DArray();
+    } catch {
+      return null;
+    }
+    if (!step.every(Number.isFinite)) return null;
+    x = x.map((v, j) => v + step[j]!);
+    lambda = lambda.map((v, a) => v + step[n + a]!);
+  }
+
+  // Accept only a KKT point: multipliers non-negative, the other rows satisfied.
+  const normals = active.map((i) => normalOf(i, x));
+  const stationarity = Float64Array.from({ length: n }, (_, j) => problem.h[j]! + (problem.H === undefined ? 0 : dot(problem.H[j]!, x)));
+  normals.forEach((normal, a) => normal.forEach((v, j) => (stationarity[j]! += lambda[a]! * v)));
+  if (Math.max(...Array.from(stationarity, Math.abs)) > 1e-10 * scale) return null;
+  if (lambda.some((v) => v < 0)) return null;
+  const s = slacks(problem, x);
+  const bounds = [...Array.from(problem.g), ...problem.quadratic.map((q) => q.b)];
+  if (s.some((si, i) => si < -1e-12 * (1 + Math.abs(bounds[i]!)))) return null;
+
+  const full = new Float64Array(multipliers.length);
+  active.forEach((i, a) => (full[i] = lambda[a]!));
+  return { x, multipliers: full };
 }
 
 function objectiveValue(problem: Qcqp, x: Vec): number {
