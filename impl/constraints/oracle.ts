@@ -123,9 +123,10 @@ export function sigmoid(s: number): number {
 }
 
 /**
- * Dot product of two Float64Arrays. The hot loops call only this function with only this type:
- * V8 keeps its element access fast while it sees one array type, and a shared helper fed with
- * plain arrays, Float64Arrays and Float32Arrays ran the oracle about 20 times slower.
+ * Dot product of two Float64Arrays. The hot loops call only this function, and only with this
+ * type, because V8 keeps element access fast while a function receives one array type. A shared
+ * helper that also received plain arrays and Float32Arrays ran the oracle about 20 times slower
+ * (measured on Node 20.20 in the growth experiment).
  */
 function dot64(a: Float64Array, b: Float64Array): number {
   let sum = 0;

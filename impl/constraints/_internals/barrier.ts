@@ -51,8 +51,8 @@ export interface QcqpOptions {
   /**
    * Finish with Newton's method on the KKT equations of the rows found active (default false).
    * The central path approaches the optimum only as fast as the gap bound shrinks, so a point
-   * far from the set ends up to about √(gap) away from its true solution; the polish reaches
-   * rounding accuracy when the active set is right, and is dropped when it is not.
+   * can end up about √(gap) away from the true solution. The polish reaches rounding accuracy
+   * when the active set is right, and is dropped when it is not.
    */
   polish?: boolean;
 }
@@ -171,7 +171,8 @@ function refineMultipliers(problem: Qcqp, x: Float64Array, estimates: Float64Arr
  *   H x + h + Σ_{i∈A} λᵢ ∇gᵢ(x) = 0,   gᵢ(x) = bᵢ for i ∈ A,
  *
  * from the barrier's point and multipliers. Returns null unless it converges to a point where
- * every multiplier is non-negative and every other row holds; the barrier's point then stands.
+ * every multiplier is non-negative and every other row is satisfied; the caller then keeps the
+ * barrier's point.
  */
 function polishKkt(problem: Qcqp, start: Float64Array, multipliers: Float64Array): { x: Float64Array; multipliers: Float64Array } | null {
   const n = problem.dimension;
