@@ -114,3 +114,57 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
       `max abs error ${result.maxAbsError}, max rel error ${result.maxRelError}`,
   );
 }
+
+/**
+ * Largest relative violation accepted for a constraint residual such as a·y − b, per dtype of the
+ * point y. "Relative" divides by max(1, the sum of magnitudes of the terms the residual is made
+ * of), because rounding error is proportional to that sum.
+ * - float64: 1e-12, which leaves a factor of about 100 over the error bound n·u (u = 1.1e-16) of
+ *   a length-64 dot product.
+ * - float32: 1e-5: a float32 output carries a relative rounding error of u = 6e-8 per entry, and
+ *   its step length comes from a length-r reduction computed in float32, r·u ≤ 4e-6 for r ≤ 64.
+ */
+export const RESIDUAL_TOLERANCE: Readonly<Record<FloatDtype, number>> = {
+  float64: 1e-12,
+  float32: 1e-5,
+};
+
+/**
+ * Tolerance for comparing a float32 gradient from automatic differentiation with a float64
+ * central finite difference. The finite difference (step 1e-6 relative) is accurate to about
+ * 1e-9, so the error is the float32 chain's: roughly u · (condition of the map) over a few
+ * dozen operations. 2e-3 of the gradient's max-norm leaves room for a condition number of 1e3,
+ * while a missing or wrong term in the backward pass is an error of order 1.
+ */
+export const GRADIENT_TOLERANCE: Tolerance = { rtol: 2e-3, atol: 1e-6 };
+
+/** Result of {@link compareNormwise}. */
+export interface NormwiseComparison {
+  ok: boolean;
+  /** max |actual − expected|. */
+  maxAbsError: number;
+  /** The bound that error had to stay under: atol + rtol · max(scale, max |expected|). */
+  bound: number;
+}
+
+/**
+ * Compares two vectors in the max-norm: |actual − expected|∞ ≤ atol + rtol · max(scale, |expected|∞).
+ * Use it when entries can be near zero while the vector as a whole has a meaningful magnitude
+ * (points of a set far from the origin, gradients), where an element-wise relative test is too
+ * strict for the small entries.
+ *
+ * @param scale - a magnitude the error is relative to in addition to |expected|∞ (default 0)
+ * @throws Error when the lengths differ.
+ */
+export function compareNormwise(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: Tolerance, scale = 0): NormwiseComparison {
+  if (actual.length !== expected.length) throw new Error(`compareNormwise got vectors of different lengths: actual ${actual.length}, expected ${expected.length}`);
+  let maxAbsError = 0;
+  let magnitude = scale;
+  for (let i = 0; i < actual.length; i++) {
+    const diff = Math.abs((actual[i] as number) - (expected[i] as number));
+    maxAbsError = Number.isNaN(diff) ? Infinity : Math.max(maxAbsError, diff);
+    magnitude = Math.max(magnitude, Math.abs(expected[i] as number));
+  }
+  const bound = tolerance.atol + tolerance.rtol * magnitude;
+  return { ok: maxAbsError <= bound, maxAbsError, bound };
+}

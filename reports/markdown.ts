@@ -13,7 +13,7 @@ export function renderMarkdown(results: Results): string {
   lines.push('# paperproof correctness report', '');
   lines.push(`${results.createdAt} · profile \`${results.profile}\` · seed ${results.seed} · backend \`${results.backend.used}\` (requested \`${results.backend.requested}\`) · ${results.machine.cpus} CPUs · Node ${results.machine.node}`);
   if (results.data !== undefined) lines.push('', `Data: ${results.data}`);
-  if (results.backend.fallbackKernels.length > 0) lines.push('', `Kernels that fell back to cpu: ${results.backend.fallbackKernels.join(', ')}`);
+  if (results.backend.used !== 'none') lines.push('', `Kernels that fell back to cpu: ${results.backend.fallbackKernels.length > 0 ? results.backend.fallbackKernels.join(', ') : 'none'}`);
   lines.push('');
 
   if ((results.problems ?? []).length > 0) {

@@ -37,9 +37,11 @@ export function parseBackendName(raw: string): BackendName | 'auto' {
  * record; a different request switches backends.
  *
  * @param requested - a backend name, or `auto` for the first that works in {@link BACKEND_ORDER}
- * @throws Error when an explicitly requested backend cannot start, with the reason.
+ * @throws Error when the name is unknown, or when an explicitly requested backend cannot start,
+ *   with the reason and how to install it.
  */
 export async function selectBackend(requested: BackendName | 'auto' = 'auto'): Promise<BackendRecord> {
+  parseBackendName(requested);
   if (selected !== null && selected.requested === requested) return selected;
 
   // Production mode silences tfjs's console advice to install the native backend; the record's
@@ -52,15 +54,26 @@ export async function selectBackend(requested: BackendName | 'auto' = 'auto'): P
       const extra = await start(name);
       await tf.ready();
       notes.push(`tfjs ${tf.version.tfjs}`, ...extra);
+      // Kernels that fell back under a previous backend say nothing about this one.
+      if (selected !== null && selected.used !== name) fallbackUsed.clear();
       selected = { requested, used: name, fallbackKernels: [], notes };
       return selected;
     } catch (error) {
-      const reason = (error as Error).message.split('\n')[0]!.slice(0, 200);
-      if (requested !== 'auto') throw new Error(`backend '${name}' is not available: ${reason}. Use --backend auto to fall back to the first backend that works.`);
+      const reason = (error as Error).message.split('\n')[0]!.slice(0, 300);
+      if (requested !== 'auto') throw new Error(`backend '${name}' is not available: ${reason}. ${INSTALL_HINT[name]} Or use --backend auto to fall back to the first backend that works.`);
       notes.push(`${name} not used: ${reason}`);
     }
   }
   throw new Error(`no TensorFlow.js backend could start: ${notes.join('; ')}`);
+}
+
+/**
+ * Selects the backend named by `PAPERPROOF_BACKEND` (default `auto`), which `paperproof run`
+ * passes to the vitest process that runs the properties.
+ */
+export async function selectBackendFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<BackendRecord> {
+  const raw = env.PAPERPROOF_BACKEND;
+  return selectBackend(parseBackendName(raw === undefined || raw === '' ? 'auto' : raw));
 }
 
 /** Returns the current backend record with the kernels that fell back so far. */
@@ -69,20 +82,28 @@ export function backendRecord(): BackendRecord | null {
   return { ...selected, fallbackKernels: [...fallbackUsed].sort() };
 }
 
+const INSTALL_HINT: Record<BackendName, string> = {
+  'tensorflow-gpu':
+    'Install it with `npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0` (it needs libtensorflow 2.9.1 with CUDA 11.2 and cuDNN 8.1, and an allowScripts entry in package.json; see the README section on the GPU backend).',
+  tensorflow: 'Install it with `npm install --no-save @tensorflow/tfjs-node@4.22.0` (it needs libtensorflow 2.9.1 and an allowScripts entry in package.json; see the README section on the GPU backend).',
+  wasm: 'Run `npm ci` to restore @tensorflow/tfjs-backend-wasm, which the suite ships.',
+  cpu: 'The cpu backend is part of @tensorflow/tfjs; run `npm ci` to restore it.',
+};
+
 async function start(name: BackendName): Promise<string[]> {
   if (name === 'tensorflow-gpu' || name === 'tensorflow') {
-    const packageName = name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-    try {
-      // A variable specifier keeps bundlers and the type checker from requiring the package.
-      await import(/* @vite-ignore */ packageName);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? `${packageName} is not installed` : `${packageName} failed to load (${(error as Error).message})`);
+    // The CPU build comes from tfjs-node; tfjs-node-gpu also runs on the CPU when it finds no GPU.
+    const packages = name === 'tensorflow-gpu' ? ['@tensorflow/tfjs-node-gpu'] : ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+    const loaded = await importFirst(packages);
+    // Each package registers 'tensorflow' with the copy of tfjs-core it resolves; if that is not
+    // ours (a version other than the suite's), our tf cannot see the backend.
+    if (tf.findBackendFactory('tensorflow') === null) {
+      throw new Error(`${loaded} registered its backend with another copy of @tensorflow/tfjs-core; install version ${tf.version.tfjs} so that npm shares one copy`);
     }
     if (!(await tf.setBackend('tensorflow'))) throw new Error('tf.setBackend("tensorflow") failed');
     const usesGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
     if (name === 'tensorflow-gpu' && !usesGpu) throw new Error('libtensorflow found no GPU device');
-    return [`${packageName} loaded`, `device: ${usesGpu ? 'GPU' : 'CPU'}`];
+    return [`${loaded} loaded`, `device: ${usesGpu ? 'GPU' : 'CPU'}`];
   }
 
   if (name === 'wasm') {
@@ -95,6 +116,22 @@ async function start(name: BackendName): Promise<string[]> {
 
   if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") failed');
   return [];
+}
+
+/** Imports the first of `packages` that is installed and returns its name. */
+async function importFirst(packages: readonly string[]): Promise<string> {
+  const reasons: string[] = [];
+  for (const packageName of packages) {
+    try {
+      // A variable specifier keeps bundlers and the type checker from requiring the package.
+      await import(/* @vite-ignore */ packageName);
+      return packageName;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      reasons.push(code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? `${packageName} is not installed` : `${packageName} failed to load (${(error as Error).message.split('\n')[0]})`);
+    }
+  }
+  throw new Error(reasons.join('; '));
 }
 
 /**

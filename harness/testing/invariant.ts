@@ -67,7 +67,8 @@ export function propertyInvariant<Subject>(spec: PropertyInvariant<Subject>): vo
   const controlRuns = forProfile(spec.controlNumRuns ?? spec.numRuns ?? DEFAULT_RUNS, profile);
 
   test(spec.id, async (context) => {
-    const details = await fc.check(spec.property(spec.subject), { seed, numRuns });
+    // includeErrorInReport puts the property's own error message (what failed, by how much) into the report.
+    const details = await fc.check(spec.property(spec.subject), { seed, numRuns, includeErrorInReport: true });
     context.task.meta.paperproof = {
       kind: 'invariant',
       id: spec.id,
