@@ -3,7 +3,7 @@
  * ratios of a comparison with their intervals, a history of medians over saved runs, and the
  * calibration figures of the comparison on this machine when `calibration.json` exists.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFile } from '../harness/regression/bench-file';
 import type { CalibrationResult } from '../harness/regression/calibrate';
@@ -28,6 +28,7 @@ th{background:#f5f6f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 /** Writes `bench.html` into `outDir`; a calibration.json already there is included. */
 export async function writeBenchPage(outDir: string, content: BenchPageContent): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
   const calibrationPath = join(outDir, 'calibration.json');
   const calibration = content.calibration ?? (existsSync(calibrationPath) ? (JSON.parse(readFileSync(calibrationPath, 'utf8')) as CalibrationResult) : undefined);
   const parts: string[] = ['<h1>paperproof benchmarks</h1>'];
@@ -114,7 +115,7 @@ async function historySection(history: NonNullable<BenchPageContent['history']>)
     encoding: {
       x: { field: 'createdAt', type: 'temporal', title: 'run' },
       y: { field: 'median', type: 'quantitative', scale: { type: 'log' }, title: 'median (ms, log scale)' },
-      color: { field: 'id', type: 'nominal', title: 'benchmark' },
+      color: { field: 'id', type: 'nominal', title: 'benchmark', legend: { labelLimit: 400, orient: 'bottom', columns: 1 } },
     },
   });
   return `<h2>History</h2><p class="meta">Medians of ${new Set(history.map((h) => h.source)).size} saved runs, in time order.</p><figure>${svg}</figure>`;

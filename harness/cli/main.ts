@@ -4,8 +4,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { mergeResults, readResults } from '../../reports/merge';
-import { writeReports } from '../../reports/write';
 import { PROFILES, parseProfile } from '../profile';
 import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
 import { benchCommand } from './bench';
@@ -14,6 +12,7 @@ import { runWorker } from '../regression/worker';
 import { EXPLORE_CHOICES, exploreCommand } from './explore';
 import { UsageError, usageParser } from './errors';
 import { listText } from './list';
+import { reportCommand } from './report';
 import { runCommand } from './run';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -133,20 +132,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('report')
-    .description('rebuild the reports from results.json files (shards of a run, or runs on several machines)')
-    .requiredOption('--in <files...>', 'results.json files to merge')
+    .description('rebuild the reports from saved files: results.json (merged), bench files (benchmark history) and calibration.json')
+    .requiredOption('--in <files...>', 'results.json, bench and calibration files')
     .option('--out <dir>', 'output folder', DEFAULT_OUT)
     .action(async (options) => {
-      let inputs;
-      try {
-        inputs = (options.in as string[]).map((path) => ({ path, results: readResults(path) }));
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-      const merged = mergeResults(inputs);
-      const written = await writeReports(merged, resolve(options.out));
-      process.stderr.write(`reports written to ${resolve(options.out)} (${written.length} files)\n`);
-      setExit((merged.problems ?? []).length > 0 || merged.methods.some((m) => m.invariants.some((i) => i.status === 'failed')) ? 1 : 0);
+      setExit(await reportCommand(options.in as string[], options.out));
     });
 
   return program;
