@@ -96,6 +96,40 @@ describe('command line', () => {
     expect(paperproof('check-history', join(dir, 'ok.json'), '--format', 'csv').code).toBe(2);
   });
 
+  test('harness/cli explore finds, prints and replays a violation', () => {
+    const found = paperproof('explore', '--system', 'chain-buggy', '--explorer', 'dpor', '--harness', '2R+1W');
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain('VIOLATION found');
+    expect(found.stdout).toContain('cannot place');
+    const token = /replay token: (\S+)/.exec(found.stdout)?.[1];
+    expect(token).toBeDefined();
+    const replayed = paperproof('explore', '--replay', token!);
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('NOT linearizable');
+    const again = paperproof('explore', '--replay', token!);
+    expect(again.stdout).toBe(replayed.stdout);
+    const clean = paperproof('explore', '--system', 'chain', '--explorer', 'dpor', '--harness', '2R+1W');
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^no violation in \d+ schedules/);
+  });
+
+  test('harness/cli explore bad usage', () => {
+    const system = paperproof('explore', '--system', 'raft');
+    expect(system.code).toBe(2);
+    expect(system.stderr).toContain("unknown system 'raft'");
+    const explorer = paperproof('explore', '--system', 'chain', '--explorer', 'bfs');
+    expect(explorer.code).toBe(2);
+    expect(explorer.stderr).toContain("unknown explorer 'bfs'");
+    const budget = paperproof('explore', '--system', 'chain', '--budget', '0');
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toContain('--budget must be a positive number');
+    const token = paperproof('explore', '--replay', 'ds2.1.chain.2R_1W.zz.000.AA');
+    expect(token.code).toBe(2);
+    expect(token.stderr).toContain('malformed replay token');
+    const cut = paperproof('explore', '--replay', 'ds2.1.chain.2R_1W.us.000.gA');
+    expect(cut.stderr).toContain('cut off');
+  });
+
   test('harness/cli report rejects foreign files', () => {
     writeFileSync(join(dir, 'old.json'), JSON.stringify({ schemaVersion: 0, methods: [] }));
     const old = paperproof('report', '--in', join(dir, 'old.json'), '--out', join(dir, 'out'));
