@@ -66,7 +66,7 @@ async function comparisonSection(comparison: NonNullable<BenchPageContent['compa
   });
   return (
     `<h2>Comparison</h2><p>${escapeHtml(comparison.header)}.</p>` +
-    `<p class="meta">Observations are per-round medians. A benchmark is slower (faster) when the Mann–Whitney U test gives p &lt; ${s.alpha} and the whole ${(s.confidence * 100).toFixed(0)}% bootstrap interval of the ratio of medians (${s.resamples} resamples, seeded) lies above ${formatNumber(1 + s.threshold)} (below ${formatNumber(1 - s.threshold)}).</p>` +
+    `<p class="meta">Observations are per-round medians${comparison.benchmarks[0]?.comparison.design === 'paired' ? ', paired by round (the ratio is the median per-round ratio)' : ''}. A benchmark is slower (faster) when the ${escapeHtml(comparison.benchmarks[0]?.comparison.test ?? 'rank test')} gives p &lt; ${s.alpha} and the whole ${(s.confidence * 100).toFixed(0)}% seeded bootstrap interval of the ratio (${s.resamples} resamples) lies above ${formatNumber(1 + s.threshold)} (below ${formatNumber(1 - s.threshold)}).</p>` +
     `<table><tr><th>benchmark</th><th>ratio</th><th>interval</th><th>p</th><th>rounds</th><th>change</th></tr>${rows}</table><figure>${svg}</figure>`
   );
 }

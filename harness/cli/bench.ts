@@ -193,7 +193,8 @@ function runTable(file: BenchFile): string {
 
 function comparisonTable(header: string, compared: BenchmarkComparison[], settings: Partial<ComparisonSettings>): string {
   const s = { ...DEFAULT_SETTINGS, ...settings };
-  const rows = [['benchmark', 'baseline', 'candidate', 'ratio', `${(s.confidence * 100).toFixed(0)}% interval`, 'p (Mann–Whitney)', 'change']];
+  const test = compared[0]?.comparison.test ?? 'rank test';
+  const rows = [['benchmark', 'baseline', 'candidate', 'ratio', `${(s.confidence * 100).toFixed(0)}% interval`, `p (${test})`, 'change']];
   for (const b of compared) {
     const c = b.comparison;
     rows.push([b.id, fmt(medianOf(b.baselineRounds), b.unit), fmt(medianOf(b.candidateRounds), b.unit), c.ratio.toFixed(3), `[${c.interval[0].toFixed(3)}, ${c.interval[1].toFixed(3)}]`, c.pValue.toExponential(2), c.change === 'unchanged' ? 'unchanged' : c.change.toUpperCase()]);

@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { compareSamples, type Comparison, type ComparisonSettings } from './statistics';
+import { comparePaired, type Comparison, type ComparisonSettings } from './statistics';
 import type { ReadyMessage } from './worker';
 
 /** Options of {@link compareTrees}. */
@@ -109,7 +109,7 @@ export async function compareWorkers(
   const result = new Map<string, { baselineRounds: number[]; candidateRounds: number[]; comparison: Comparison }>();
   for (const id of ids) {
     const { a, b } = rounds.get(id)!;
-    result.set(id, { baselineRounds: a, candidateRounds: b, comparison: compareSamples(a, b, options.settings) });
+    result.set(id, { baselineRounds: a, candidateRounds: b, comparison: comparePaired(a, b, options.settings) });
   }
   return result;
 }

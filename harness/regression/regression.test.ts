@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { Rng } from '../rng';
 import { BenchFileError, readBenchFile } from './bench-file';
 import { checkoutRevision, RevisionError } from './revision';
-import { bootstrapRatio, compareSamples, mannWhitneyU } from './statistics';
+import { bootstrapRatio, comparePaired, compareSamples, mannWhitneyU } from './statistics';
 
 /** Round medians around `median` with 3% log-normal noise. */
 function rounds(rng: Rng, median: number, n = 15): number[] {
@@ -38,6 +38,21 @@ describe('regression statistics', () => {
     expect(flagged).toBeLessThanOrEqual(1);
     // A 2% shift is below the threshold, whatever the p-value.
     expect(compareSamples(rounds(rng, 10, 40), rounds(rng, 10.2, 40)).change).toBe('unchanged');
+  });
+
+  test('harness/regression paired rounds cancel shared drift', () => {
+    const rng = new Rng(5);
+    // Load drifts by up to 40% across rounds, identically for both sides of a round.
+    const drift = Array.from({ length: 15 }, (_, i) => 1 + 0.4 * Math.sin(i));
+    const base = drift.map((d) => 10 * d * Math.exp(0.01 * rng.normal()));
+    const slower = drift.map((d) => 11 * d * Math.exp(0.01 * rng.normal()));
+    const same = drift.map((d) => 10 * d * Math.exp(0.01 * rng.normal()));
+    const paired = comparePaired(base, slower);
+    expect(paired.change).toBe('slower');
+    expect(paired.ratio).toBeGreaterThan(1.07);
+    expect(compareSamples(base, slower).change).toBe('unchanged');
+    expect(comparePaired(base, same).change).toBe('unchanged');
+    expect(() => comparePaired([1, 2, 3], [1, 2])).toThrow(/as many baseline rounds/);
   });
 
   test('harness/regression U statistic and bootstrap interval', () => {

@@ -1,14 +1,18 @@
 /**
- * Statistics for comparing two sets of timings: the Mann–Whitney U test (its p-value from
- * @stdlib's Kruskal–Wallis test, which for two groups is the two-sided Mann–Whitney test with tie
- * correction, chi-square approximation), a seeded bootstrap confidence interval of the ratio of
- * medians, and the faster / slower / unchanged decision.
+ * Statistics for comparing two sets of timings, and the faster / slower / unchanged decision.
+ * - Two independent samples (a saved baseline against a new run): the Mann–Whitney U test (its
+ *   p-value from @stdlib's Kruskal–Wallis test, which for two groups is the two-sided
+ *   Mann–Whitney test with tie correction, chi-square approximation) and a seeded bootstrap
+ *   interval of the ratio of medians.
+ * - Interleaved rounds (two revisions run side by side): the same per round, paired, with the
+ *   Wilcoxon signed-rank test; see {@link comparePaired}.
  *
  * The observations are per-round medians, not single calls: calls within one time slice are
  * correlated (caches, frequency, neighbours' load), rounds far less so, and the tests assume
  * independent observations.
  */
 import kruskalTest from '@stdlib/stats-kruskal-test';
+import wilcoxon from '@stdlib/stats-wilcoxon';
 import { quantile } from '../bench';
 import { Rng } from '../rng';
 
@@ -33,6 +37,10 @@ export const DEFAULT_SETTINGS: ComparisonSettings = Object.freeze({ alpha: 0.01,
 
 /** Outcome of comparing candidate timings with baseline timings. */
 export interface Comparison {
+  /** `paired`: per-round ratios of interleaved runs; `independent`: two separate samples. */
+  design: 'paired' | 'independent';
+  /** Name of the rank test behind `pValue`. */
+  test: string;
   /** median(candidate) / median(baseline): above 1 means slower. */
   ratio: number;
   /** Bootstrap interval of the ratio at the configured confidence. */
@@ -67,10 +75,50 @@ export function compareSamples(baseline: readonly number[], candidate: readonly 
   const pValue = identical(baseline, candidate) ? 1 : kruskalTest(Float64Array.from(baseline), Float64Array.from(candidate)).pValue;
   const interval = bootstrapRatio(baseline, candidate, s);
 
-  let change: Change = 'unchanged';
-  if (pValue < s.alpha && interval[0] > 1 + s.threshold) change = 'slower';
-  if (pValue < s.alpha && interval[1] < 1 - s.threshold) change = 'faster';
-  return { ratio, interval, u: mannWhitneyU(baseline, candidate), pValue, change, baselineSamples: baseline.length, candidateSamples: candidate.length };
+  return { design: 'independent', test: 'Mann–Whitney U', ratio, interval, u: mannWhitneyU(baseline, candidate), pValue, change: decide(pValue, interval, s), baselineSamples: baseline.length, candidateSamples: candidate.length };
+}
+
+/**
+ * Compares timings measured in interleaved rounds, round i of the baseline beside round i of the
+ * candidate. Pairing cancels what the two share within a round (the machine's load at that
+ * moment), which independent samples cannot: the statistic is the per-round log-ratio
+ * d_i = log(candidate_i / baseline_i). The ratio reported is exp(median d); its interval is a
+ * seeded percentile bootstrap over rounds; the p-value is the two-sided Wilcoxon signed-rank test
+ * of median d = 0 (from @stdlib). The decision rule is the one of {@link compareSamples}.
+ *
+ * @throws Error when the two sides have different numbers of rounds or fewer than 3.
+ */
+export function comparePaired(baseline: readonly number[], candidate: readonly number[], settings: Partial<ComparisonSettings> = {}): Comparison {
+  const s = { ...DEFAULT_SETTINGS, ...settings };
+  if (baseline.length !== candidate.length) throw new Error(`paired comparison needs as many baseline rounds as candidate rounds, got ${baseline.length} and ${candidate.length}`);
+  if (baseline.length < 3) throw new Error(`a comparison needs at least 3 rounds, got ${baseline.length}`);
+  const logs = baseline.map((b, i) => {
+    const c = candidate[i]!;
+    if (!(b > 0) || !(c > 0) || !Number.isFinite(b) || !Number.isFinite(c)) throw new Error(`round ${i} has a non-positive or non-finite timing (${b}, ${c})`);
+    return Math.log(c / b);
+  });
+
+  const medianOf = (xs: ArrayLike<number>) => quantile(Array.from(xs).sort((a, b) => a - b), 0.5);
+  const ratio = Math.exp(medianOf(logs));
+  const pValue = logs.every((d) => d === 0) ? 1 : wilcoxon(Float64Array.from(logs), { alternative: 'two-sided' }).pValue;
+
+  const rng = new Rng(s.seed);
+  const boot = new Float64Array(s.resamples);
+  const sample = new Float64Array(logs.length);
+  for (let i = 0; i < s.resamples; i++) {
+    for (let j = 0; j < logs.length; j++) sample[j] = logs[rng.int(0, logs.length - 1)]!;
+    boot[i] = Math.exp(medianOf(sample));
+  }
+  const sorted = Array.from(boot).sort((a, b) => a - b);
+  const tail = (1 - s.confidence) / 2;
+  const interval: [number, number] = [quantile(sorted, tail), quantile(sorted, 1 - tail)];
+  return { design: 'paired', test: 'Wilcoxon signed-rank (paired rounds)', ratio, interval, u: mannWhitneyU(baseline, candidate), pValue, change: decide(pValue, interval, s), baselineSamples: baseline.length, candidateSamples: candidate.length };
+}
+
+function decide(pValue: number, interval: [number, number], s: ComparisonSettings): Change {
+  if (pValue < s.alpha && interval[0] > 1 + s.threshold) return 'slower';
+  if (pValue < s.alpha && interval[1] < 1 - s.threshold) return 'faster';
+  return 'unchanged';
 }
 
 /**
