@@ -5,6 +5,8 @@ import type { MethodRunner } from '../harness/runner';
 
 const LOADERS: Record<string, () => Promise<MethodRunner>> = {
   linearizability: async () => (await import('./linearizability/index')).linearizabilityRunner,
+  lgcn: async () => (await import('./lgcn/index')).lgcnRunner,
+  clustergcn: async () => (await import('./clustergcn/index')).clustergcnRunner,
 };
 
 /**
