@@ -113,7 +113,7 @@ const scaleExperiment: Experiment = {
 
 const pytorchSideBySide: Experiment = {
   id: 'lgcn/pytorch-side-by-side',
-  async run(context) {
+  async run(context): Promise<ExperimentReport> {
     const { source, data } = comparisonGraph(context);
     if (source.kind !== 'npz') {
       return { verdict: 'inconclusive', summary: 'Skipped: the PyTorch comparison reads an .npz graph and none was configured (no --graph and no graphs/cora.npz in a data folder).', metrics: {}, data };

@@ -29,7 +29,7 @@ export interface CsbmOptions {
 }
 
 /** Default settings of the scale runs: 8 classes, mean degree 20, 32 features. */
-export const CSBM_DEFAULTS: Omit<CsbmOptions, 'nodes' | 'seed'> = { classes: 8, meanDegree: 20, homophily: 0.7, featureCount: 32, featureSignal: 0.35 };
+export const CSBM_DEFAULTS: Omit<CsbmOptions, 'nodes' | 'seed'> = { classes: 8, meanDegree: 20, homophily: 0.4, featureCount: 32, featureSignal: 0.25 };
 
 /**
  * Generates a contextual SBM graph.
