@@ -69,7 +69,7 @@ export const lgcnSpec: MethodSpec = {
       id: 'lgcn/layerwise-equals-end-to-end',
       statement: 'The layer-wise forward pass with precomputed aggregations F = ÂH equals the end-to-end GCN forward pass with the same weights.',
       kind: 'tolerance',
-      negativeControls: ["reuses the first layer's aggregation for every layer"],
+      negativeControls: ['skips the aggregation after the first layer'],
     },
     {
       id: 'lgcn/permutation-equivariance',

@@ -104,6 +104,7 @@ function withQuality(adjacency: CsrMatrix, parts: number, assignment: Int32Array
 /** Runs gpmetis on the graph written in METIS's file format and reads its partition file. */
 function runGpmetis(adjacency: CsrMatrix, parts: number, seed: number): Int32Array {
   const n = adjacency.rows;
+  if (adjacency.indptr[n] === 0) throw new GraphValueError('gpmetis rejects graphs without edges');
   const dir = mkdtempSync(join(tmpdir(), 'paperproof-metis-'));
   try {
     const file = join(dir, 'graph.metis');
@@ -117,7 +118,13 @@ function runGpmetis(adjacency: CsrMatrix, parts: number, seed: number): Int32Arr
     const run = spawnSync('gpmetis', [`-seed=${seed & 0x7fffffff}`, file, String(parts)], { encoding: 'utf8', timeout: 600_000, maxBuffer: 16 << 20 });
     if (run.error !== undefined) throw new GraphValueError(`gpmetis could not run (${run.error.message}); install Debian's 'metis' package or use the louvain partitioner`);
     if (run.status !== 0) throw new GraphValueError(`gpmetis exited with code ${run.status}: ${(run.stdout + run.stderr).trim().split('\n').slice(-3).join(' ')}`);
-    const values = readFileSync(`${file}.part.${parts}`, 'utf8').trim().split('\n').map(Number);
+    let text: string;
+    try {
+      text = readFileSync(`${file}.part.${parts}`, 'utf8');
+    } catch {
+      throw new GraphValueError(`gpmetis wrote no partition file: ${(run.stdout + run.stderr).trim().split('\n').slice(-2).join(' ')}`);
+    }
+    const values = text.trim().split('\n').map(Number);
     if (values.length !== n || values.some((p) => !(Number.isInteger(p) && p >= 0 && p < parts))) throw new GraphValueError(`gpmetis wrote ${values.length} assignments for ${n} nodes, or one outside [0, ${parts})`);
     return Int32Array.from(values);
   } finally {

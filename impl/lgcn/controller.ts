@@ -33,6 +33,11 @@ export interface ControllerOptions {
 
 const HIDDEN = 8;
 
+/** Returns the head used at decision `k` with `length` heads: `min(k, length − 1)`. */
+export function clampHead(k: number, length: number): number {
+  return Math.min(Math.max(0, k), length - 1);
+}
+
 /** One decision as recorded for the REINFORCE gradient. */
 interface DecisionRecord {
   input: number[];
@@ -95,7 +100,7 @@ export class StopController {
 
   /** Returns the head index used for decision `k` (clamped to the last head). */
   headIndex(k: number): number {
-    return Math.min(Math.max(0, k), this.options.length - 1);
+    return clampHead(k, this.options.length);
   }
 
   /**

@@ -149,11 +149,19 @@ export async function trainLayer(input: LayerInput): Promise<LayerOutcome> {
   }
 
   function stepOn(x: tf.Tensor2D, y: tf.Tensor1D): number {
-    const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, input.classes), tf.matMul(tf.relu(tf.matMul(x, weight)), classifier)) as tf.Scalar, true, [weight, classifier]);
+    const cost = optimizer.minimize(() => layerBatchLoss(x, y, input.classes, weight, classifier), true, [weight, classifier]);
     const value = cost!.dataSync()[0]!;
     cost!.dispose();
     return value;
   }
+}
+
+/**
+ * Returns the loss of one L-GCN step on batch rows `x` of the precomputed aggregation:
+ * mean cross-entropy of `softmax(ReLU(x W) Θ)`.
+ */
+export function layerBatchLoss(x: tf.Tensor2D, y: tf.Tensor1D, classes: number, weight: tf.Tensor2D, classifier: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, classes), tf.matMul(tf.relu(tf.matMul(x, weight)), classifier)) as tf.Scalar);
 }
 
 /** Number of batches per epoch; with `dropLast` a final partial batch is dropped unless it is the only one. */
