@@ -68,6 +68,11 @@ export function partitionGraph(adjacency: CsrMatrix, parts: number, options: { p
   if (!Number.isSafeInteger(parts) || parts < 1 || parts > Math.max(1, n)) throw new GraphValueError(`cluster count must be an integer in [1, ${n}] (the node count), got ${parts}`);
   if (parts === 1) return withQuality(adjacency, parts, new Int32Array(n), 'single cluster (no partitioning)', []);
 
+  if (adjacency.indptr[n] === 0) {
+    // Without edges there is nothing to cut, so any balanced split is optimal (and gpmetis rejects such graphs).
+    const assignment = Int32Array.from({ length: n }, (_, v) => Math.floor((v * parts) / n));
+    return withQuality(adjacency, parts, assignment, 'contiguous balanced split (the graph has no edges)', []);
+  }
   const notes: string[] = [];
   if (options.partitioner === 'metis' || (options.partitioner === 'auto' && hasGpmetis())) {
     try {
