@@ -10,7 +10,7 @@ import { dataPath } from '../../harness/data';
 import type { ReportPlot, ReportTable, RunContext } from '../../harness/runner';
 import { CSBM_DEFAULTS, proportionalSizes } from '../../impl/graph/index';
 import { coraRows, ladderGraph, ladderRows, ladderSizes, seedsFor, type ConfigRow } from './configs';
-import { runIsolated, type GraphSource, type RunResult } from './runs';
+import { runIsolated, type GraphSource, type InterleavedResult, type RunResult } from './runs';
 
 /** Results of one configuration, summarised over seeds. */
 export interface RowSummary {
@@ -30,7 +30,12 @@ export interface GraphComparison {
   generated: boolean;
   rows: RowSummary[];
   seeds: number[];
+  /** Full-batch GCN, L-GCN and L²-GCN trained again in one process, seed by seed, for time ratios. */
+  timing: InterleavedResult;
 }
+
+/** Labels of the configurations timed against each other in one process. */
+export const TIMED_ROLES = ['full-batch', 'lgcn', 'l2gcn'] as const;
 
 /** The scale ladder: the same configurations on generated graphs of growing size. */
 export interface Ladder {
@@ -72,7 +77,10 @@ export function graphComparison(context: RunContext): Promise<GraphComparison> {
         context.progress(`${row.label} on ${generated ? 'a generated graph' : 'the comparison graph'}, ${seeds.length} seeds`);
         rows.push(summarize(row, await runIsolated({ label: row.label, graph: source, config: row.config, seeds })));
       }
-      return { data, generated, rows, seeds };
+      context.progress('full-batch GCN, L-GCN and L²-GCN interleaved in one process, for time ratios');
+      const timed = TIMED_ROLES.map((role) => rowOf(rows, role).row);
+      const timing = await runIsolated({ kind: 'interleaved', graph: source, configs: timed.map((r) => ({ label: r.role, config: r.config })), seeds });
+      return { data, generated, rows, seeds, timing };
     })());
   }
   return comparisonCache.get(key)!;
@@ -224,5 +232,33 @@ export function accuracyTimePlot(comparison: GraphComparison): ReportPlot {
         color: { field: 'configuration', type: 'nominal' },
       },
     },
+  };
+}
+
+/**
+ * Returns the median over seeds of `numerator`'s training time over `denominator`'s, both timed
+ * in the same process for the same seed, and the per-seed ratios.
+ */
+export function pairedTimeRatio(timing: InterleavedResult, numerator: (typeof TIMED_ROLES)[number], denominator: (typeof TIMED_ROLES)[number]): { median: number; ratios: number[] } {
+  const top = timing.perLabel[numerator] ?? [];
+  const bottom = timing.perLabel[denominator] ?? [];
+  const ratios = top.map((s, k) => s.trainingMillis / bottom[k]!.trainingMillis).sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length === 0 ? Number.NaN : ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  return { median, ratios };
+}
+
+/** Builds the table of the interleaved timing run. */
+export function timingTable(timing: InterleavedResult): ReportTable {
+  const names: Record<string, string> = { 'full-batch': 'full-batch GCN', lgcn: 'L-GCN', l2gcn: 'L²-GCN' };
+  const rows: ReportTable['rows'] = [];
+  for (const [label, seeds] of Object.entries(timing.perLabel)) {
+    for (const s of seeds) rows.push([names[label] ?? label, s.seed, s.trainingMillis, s.epochs, s.medianEpochMillis, s.testAccuracy]);
+  }
+  return {
+    title: 'Training time measured interleaved in one process',
+    columns: ['configuration', 'seed', 'training time (ms)', 'epochs', 'time per epoch (ms, median)', 'test accuracy'],
+    rows,
+    note: `Per seed the three configurations ran one after another in the same process, the first one rotating with the seed (orders: ${timing.orders.map((o) => o.join(' → ')).join('; ')}). Time ratios in the verdicts come from these runs.`,
   };
 }

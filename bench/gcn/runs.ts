@@ -49,6 +49,40 @@ export interface SeedResult {
   notes: string[];
 }
 
+/** Several configurations timed against each other in one process, seed by seed. */
+export interface InterleavedRequest {
+  kind: 'interleaved';
+  graph: GraphSource;
+  configs: { label: string; config: MethodConfig }[];
+  seeds: number[];
+}
+
+/** Per-seed results of each configuration of an interleaved run, by label. */
+export interface InterleavedResult {
+  kind: 'interleaved';
+  perLabel: Record<string, SeedResult[]>;
+  /** Order in which the configurations ran for each seed. */
+  orders: string[][];
+}
+
+/**
+ * Runs every configuration once per seed in this process, rotating which goes first, so that
+ * slow drift of a shared machine hits all of them alike and their time ratios stay meaningful.
+ */
+export async function executeInterleaved(request: InterleavedRequest, graph = loadGraph(request.graph)): Promise<InterleavedResult> {
+  const perLabel: Record<string, SeedResult[]> = {};
+  const orders: string[][] = [];
+  for (const { label } of request.configs) perLabel[label] = [];
+  for (const [index, seed] of request.seeds.entries()) {
+    const split = randomSplit(graph.nodes, proportionalSizes(graph.nodes), seed);
+    const count = request.configs.length;
+    const order = Array.from({ length: count }, (_, k) => request.configs[(k + index) % count]!);
+    orders.push(order.map((c) => c.label));
+    for (const { label, config } of order) perLabel[label]!.push(await trainOne(graph, split, config, seed));
+  }
+  return { kind: 'interleaved', perLabel, orders };
+}
+
 /** Result of a configuration over all its seeds. */
 export interface RunResult {
   label: string;
@@ -153,7 +187,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  *
  * @throws Error with the child's last output lines when it fails
  */
-export async function runIsolated(request: RunRequest, options: { timeoutMs?: number; backend?: string } = {}): Promise<RunResult> {
+export async function runIsolated(request: RunRequest, options?: { timeoutMs?: number; backend?: string }): Promise<RunResult>;
+export async function runIsolated(request: InterleavedRequest, options?: { timeoutMs?: number; backend?: string }): Promise<InterleavedResult>;
+export async function runIsolated(request: RunRequest | InterleavedRequest, options: { timeoutMs?: number; backend?: string } = {}): Promise<RunResult | InterleavedResult> {
+  const label = 'kind' in request ? `interleaved ${request.configs.map((c) => c.label).join(', ')}` : request.label;
   const dir = mkdtempSync(join(tmpdir(), 'paperproof-gcn-'));
   const file = join(dir, 'request.json');
   writeFileSync(file, JSON.stringify(request));
@@ -175,11 +212,12 @@ export async function runIsolated(request: RunRequest, options: { timeoutMs?: nu
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0) resolvePromise(stdout);
-        else reject(new Error(`training run '${request.label}' failed in its child process (exit code ${code}): ${stderr.trim().split('\n').slice(-6).join('\n')}`));
+        else reject(new Error(`training run '${label}' failed in its child process (exit code ${code}): ${stderr.trim().split('\n').slice(-6).join('\n')}`));
       });
     });
     const last = output.trim().split('\n').pop() ?? '';
-    return { ...(JSON.parse(last) as RunResult), isolated: true };
+    const parsed = JSON.parse(last) as RunResult | InterleavedResult;
+    return 'kind' in parsed ? parsed : { ...parsed, isolated: true };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

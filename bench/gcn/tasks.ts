@@ -6,7 +6,7 @@ import type { RunContext } from '../../harness/runner';
 import { Rng } from '../../harness/rng';
 import { tf } from '../../harness/tensor/backend';
 import { inducedSubgraph, normalizeAdjacency, proportionalSizes, randomSplit, spmmFloat32, type CsrMatrix, type Graph } from '../../impl/graph/index';
-import { FULL_BATCH_DEFAULTS, fullBatchLoss, gatherRows, glorot, initWeights, prepareOperator, type GcnTensors } from '../../impl/gcn/index';
+import { FULL_BATCH_DEFAULTS, fullBatchLoss, gatherRows, glorot, initWeights, prepareOperator, variableFrom, type GcnTensors } from '../../impl/gcn/index';
 import { LGCN_CORA, batchCount } from '../../impl/lgcn/index';
 import { CLUSTER_GCN_DEFAULTS, batchNormalization, buildBatch, clusterMembers, epochGroups, partitionGraph } from '../../impl/clustergcn/index';
 import { comparisonGraph } from './comparisons';
@@ -20,8 +20,7 @@ export function benchmarkGraph(context: RunContext): { graph: Graph; data: strin
 
 function variables(graph: Graph, seed: number): GcnTensors {
   const w = initWeights({ inputs: graph.featureCount, hidden: FULL_BATCH_DEFAULTS.hidden, layers: FULL_BATCH_DEFAULTS.layers, classes: graph.classCount }, new Rng(seed));
-  const toVariable = (m: { rows: number; cols: number; data: Float64Array | Float32Array }) => tf.variable(tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]));
-  return { layers: w.layers.map(toVariable), classifier: toVariable(w.classifier) };
+  return { layers: w.layers.map(variableFrom), classifier: variableFrom(w.classifier) };
 }
 
 /** Returns a function running one full-batch epoch on `adjacency` (raw) with the given mask. */
@@ -45,9 +44,8 @@ export function layerwiseEpoch(graph: Graph, train: Int32Array, seed: number): (
   const aggregated = spmmFloat32(adjacency, gatherRows(graph.features, graph.featureCount, train), graph.featureCount);
   const labels = Int32Array.from(train, (v) => graph.labels[v]!);
   const rng = new Rng(seed);
-  const toVariable = (m: { rows: number; cols: number; data: Float64Array | Float32Array }) => tf.variable(tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]));
-  const weight = toVariable(glorot(graph.featureCount, LGCN_CORA.hidden, rng));
-  const classifier = toVariable(glorot(LGCN_CORA.hidden, graph.classCount, rng));
+  const weight = variableFrom(glorot(graph.featureCount, LGCN_CORA.hidden, rng));
+  const classifier = variableFrom(glorot(LGCN_CORA.hidden, graph.classCount, rng));
   const optimizer = tf.train.adam(LGCN_CORA.learningRate);
   const order = Array.from(train, (_, r) => r);
   const batches = batchCount(train.length, LGCN_CORA.batchSize, LGCN_CORA.dropLast);

@@ -18,7 +18,7 @@ import { normalizeAdjacency, type Normalization } from '../graph/normalize';
 import type { NodeSplit } from '../graph/split';
 import { disposeOperator, prepareOperator, type AggregationMode } from '../gcn/aggregate';
 import { accuracy } from '../gcn/loss';
-import { initWeights, tensorsToWeights, type GcnTensors, type GcnWeights } from '../gcn/model';
+import { initWeights, tensorsToWeights, variableFrom, type GcnTensors, type GcnWeights } from '../gcn/model';
 import { forwardLayerwise, gatherRows } from '../gcn/propagate';
 import { csrBytes, profilePeakBytes, type TrainingReport } from '../gcn/report';
 import { checkTrainingSettings, fullBatchLoss } from '../gcn/train';
@@ -92,8 +92,8 @@ export async function trainClusterGcn(graph: Graph, split: NodeSplit, options: C
   const members = clusterMembers(partition.assignment, partition.parts);
   const initial = initWeights({ inputs: graph.featureCount, hidden: options.hidden, layers: options.layers, classes: graph.classCount }, rng);
   const variables: GcnTensors = {
-    layers: initial.layers.map((w) => tf.variable(tf.tensor2d(Float32Array.from(w.data), [w.rows, w.cols]))),
-    classifier: tf.variable(tf.tensor2d(Float32Array.from(initial.classifier.data), [initial.classifier.rows, initial.classifier.cols])),
+    layers: initial.layers.map(variableFrom),
+    classifier: variableFrom(initial.classifier),
   };
   const optimizer = tf.train.adam(options.learningRate);
   const preprocessingMillis = performance.now() - started;

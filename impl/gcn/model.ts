@@ -84,6 +84,17 @@ export function forwardOracle(adjacency: CsrMatrix, features: DenseMatrix, weigh
   return { hidden, logits: matmul(h, weights.classifier) };
 }
 
+/**
+ * Creates a trainable variable holding `m` (float32). The temporary tensor is disposed, so the
+ * variable owns the only reference to its data.
+ */
+export function variableFrom(m: DenseMatrix): tf.Variable<tf.Rank.R2> {
+  const initial = tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+  const variable = tf.variable(initial);
+  initial.dispose();
+  return variable;
+}
+
 /** Converts float64 weights to tensors (float32). */
 export function weightsToTensors(weights: GcnWeights): GcnTensors {
   const toTensor = (m: DenseMatrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);

@@ -10,7 +10,7 @@ import { normalizeAdjacency, type Normalization } from '../graph/normalize';
 import type { NodeSplit } from '../graph/split';
 import { disposeOperator, prepareOperator, type AggregationMode, type SparseOperator } from './aggregate';
 import { accuracy, maskedCrossEntropy } from './loss';
-import { forwardTf, initWeights, tensorsToWeights, type GcnTensors, type GcnWeights } from './model';
+import { forwardTf, initWeights, tensorsToWeights, variableFrom, type GcnTensors, type GcnWeights } from './model';
 import { csrBytes, profilePeakBytes, type TrainingReport } from './report';
 
 /** Settings of {@link trainFullBatch}. */
@@ -64,8 +64,8 @@ export async function trainFullBatch(graph: Graph, split: NodeSplit, options: Fu
   const rng = new Rng(options.seed);
   const initial = initWeights({ inputs: graph.featureCount, hidden: options.hidden, layers: options.layers, classes: graph.classCount }, rng);
   const variables: GcnTensors = {
-    layers: initial.layers.map((w) => tf.variable(tf.tensor2d(Float32Array.from(w.data), [w.rows, w.cols]))),
-    classifier: tf.variable(tf.tensor2d(Float32Array.from(initial.classifier.data), [initial.classifier.rows, initial.classifier.cols])),
+    layers: initial.layers.map(variableFrom),
+    classifier: variableFrom(initial.classifier),
   };
   const optimizer = tf.train.adam(options.learningRate);
   const preprocessingMillis = performance.now() - started;

@@ -38,6 +38,13 @@ export function clampHead(k: number, length: number): number {
   return Math.min(Math.max(0, k), length - 1);
 }
 
+/** Wraps `initial` in a variable and disposes the temporary tensor. */
+function owned<R extends tf.Rank>(initial: tf.Tensor<R>): tf.Variable<R> {
+  const variable = tf.variable(initial);
+  initial.dispose();
+  return variable;
+}
+
 /** One decision as recorded for the REINFORCE gradient. */
 interface DecisionRecord {
   input: number[];
@@ -72,11 +79,11 @@ export class StopController {
     const inputSize = layers + 1 + this.embeddingWidth;
     const bound = 1 / Math.sqrt(HIDDEN);
     const uniform = (count: number) => Float32Array.from({ length: count }, () => (2 * rng.float() - 1) * bound);
-    this.kernel = tf.variable(tf.tensor2d(uniform((inputSize + HIDDEN) * 4 * HIDDEN), [inputSize + HIDDEN, 4 * HIDDEN]));
-    this.bias = tf.variable(tf.tensor1d(uniform(4 * HIDDEN)));
-    this.embedding = tf.variable(tf.tensor2d(Float32Array.from({ length: 2 * length * this.embeddingWidth }, () => rng.normal()), [2 * length, this.embeddingWidth]));
-    this.headWeights = tf.variable(tf.tensor3d(uniform(length * HIDDEN * 2), [length, HIDDEN, 2]));
-    this.headBias = tf.variable(tf.tensor2d(uniform(length * 2), [length, 2]));
+    this.kernel = owned(tf.tensor2d(uniform((inputSize + HIDDEN) * 4 * HIDDEN), [inputSize + HIDDEN, 4 * HIDDEN]));
+    this.bias = owned(tf.tensor1d(uniform(4 * HIDDEN)));
+    this.embedding = owned(tf.tensor2d(Float32Array.from({ length: 2 * length * this.embeddingWidth }, () => rng.normal()), [2 * length, this.embeddingWidth]));
+    this.headWeights = owned(tf.tensor3d(uniform(length * HIDDEN * 2), [length, HIDDEN, 2]));
+    this.headBias = owned(tf.tensor2d(uniform(length * 2), [length, 2]));
     this.optimizer = tf.train.adam(options.learningRate);
     this.baseline = options.baselineInit;
     this.h = tf.zeros([1, HIDDEN]);

@@ -21,7 +21,7 @@ import { inducedSubgraph, type Graph } from '../graph/graph';
 import { normalizeAdjacency, type Normalization } from '../graph/normalize';
 import type { NodeSplit } from '../graph/split';
 import { accuracy } from '../gcn/loss';
-import { glorot, type GcnWeights } from '../gcn/model';
+import { glorot, variableFrom, type GcnWeights } from '../gcn/model';
 import { profilePeakBytes, type TrainingReport } from '../gcn/report';
 import { checkTrainingSettings } from '../gcn/train';
 import { forwardLayerwise, gatherRows, transformRows } from '../gcn/propagate';
@@ -96,8 +96,8 @@ export interface LayerInput {
 export async function trainLayer(input: LayerInput): Promise<LayerOutcome> {
   const rows = input.labels.length;
   if (input.aggregated.length !== rows * input.width) throw new GraphValueError(`layer input holds ${input.aggregated.length} values, expected rows × width = ${rows} × ${input.width}`);
-  const weight = tf.variable(toTensor(glorot(input.width, input.hidden, input.rng)));
-  const classifier = tf.variable(toTensor(glorot(input.hidden, input.classes, input.rng)));
+  const weight = variableFrom(glorot(input.width, input.hidden, input.rng));
+  const classifier = variableFrom(glorot(input.hidden, input.classes, input.rng));
   const optimizer = tf.train.adam(input.learningRate);
   const batches = batchCount(rows, input.batchSize, input.dropLast);
   const order = Array.from({ length: rows }, (_, r) => r);
@@ -233,10 +233,6 @@ export async function trainLgcn(graph: Graph, split: NodeSplit, options: LgcnOpt
 /** Runs L-GCN with a fixed number of epochs per layer. */
 export function trainLgcnFixed(graph: Graph, split: NodeSplit, options: LgcnOptions & { epochsPerLayer: number }) {
   return trainLgcn(graph, split, options, fixedEpochs(options.epochsPerLayer));
-}
-
-function toTensor(m: DenseMatrix): tf.Tensor2D {
-  return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
 }
 
 function toDense(t: tf.Tensor2D): DenseMatrix {
