@@ -22,7 +22,7 @@ import { Rng } from '../../harness/rng';
 import type { CsrMatrix } from '../graph/csr';
 import { GraphValueError } from '../graph/errors';
 
-/** Which partitioner to use; `auto` is METIS when `gpmetis` runs, else Louvain. */
+/** Partitioner name: `auto` is METIS when `gpmetis` runs, else Louvain. */
 export type PartitionerName = 'auto' | 'metis' | 'louvain';
 
 /** A partition of the nodes into clusters, with its quality figures. */

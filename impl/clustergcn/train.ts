@@ -1,8 +1,8 @@
 /**
  * Cluster-GCN training (Chiang et al., KDD 2019). The training graph (the subgraph induced by
  * the training nodes; other nodes are removed during training) is partitioned once into `c`
- * clusters. Each epoch visits every cluster once in groups of `q`; each group forms a batch
- * whose induced subgraph is normalised inside the batch with diagonal enhancement
+ * clusters. Each epoch visits every cluster once in groups of `q`. Each group forms a batch, and
+ * its induced subgraph is normalised inside the batch with diagonal enhancement
  *
  *   Ã = (D_B + I)^-1 (A_B + I),   Â_B = Ã + λ·diag(Ã)
  *

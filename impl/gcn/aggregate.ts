@@ -6,14 +6,14 @@
  *   the host (float32 storage, float64 accumulation per row): `Y = Â H`, `∂L/∂H = Âᵀ · ∂L/∂Y`.
  *   This is the fast route on wasm and cpu, where the tensors live in host memory anyway.
  * - `segment`: `unsortedSegmentSum(gather(H, col) · value, row, N)`, built from tfjs ops only.
- *   It is the natural route for a native TensorFlow backend; on wasm, whose kernel set lacks
- *   UnsortedSegmentSum, each call falls back to the cpu backend through the backend shim.
+ *   It is the natural route for a native TensorFlow backend. The wasm kernel set lacks
+ *   UnsortedSegmentSum, so on wasm each call falls back to the cpu backend through the backend shim.
  */
 import { tf } from '../../harness/tensor/backend';
 import { nnz, spmmFloat32, transpose, type CsrMatrix } from '../graph/csr';
 import { GraphValueError } from '../graph/errors';
 
-/** Which implementation of the sparse product to use. */
+/** Implementation of the sparse product. */
 export type AggregationMode = 'kernel' | 'segment';
 
 /** A normalised adjacency prepared for repeated products. */

@@ -5,8 +5,8 @@
  *
  *   H^(0) = X,   H^(l) = ReLU(Â H^(l-1) W^(l))  for l = 1..L,   Z = H^(L) Θ   (logits, N×C)
  *
- * This is the network L-GCN trains layer by layer (its last auxiliary classifier becomes `Θ`);
- * full-batch GCN and Cluster-GCN train all of it end to end. The float64 `forwardOracle` is the
+ * This is the network L-GCN trains layer by layer, and its last auxiliary classifier becomes `Θ`.
+ * Full-batch GCN and Cluster-GCN train all of it end to end. The float64 `forwardOracle` is the
  * reference; `forwardTf` is the TensorFlow.js version used in training.
  */
 import { tf } from '../../harness/tensor/backend';

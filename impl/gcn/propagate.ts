@@ -1,7 +1,7 @@
 /**
  * Layer-wise propagation on the host: the aggregation `F^(l) = Â H^(l-1)` is a CSR product
  * computed once per layer without parameters, and the transformation `H^(l) = ReLU(F^(l) W^(l))`
- * runs in TensorFlow.js over row chunks, so no tensor ever holds more than one chunk.
+ * runs in TensorFlow.js over row chunks, so no tensor is larger than one chunk.
  */
 import { tf } from '../../harness/tensor/backend';
 import { spmmFloat32, type CsrMatrix, type DenseMatrix } from '../graph/csr';

@@ -1,5 +1,5 @@
 /**
- * What a training run of any of the three methods reports, and how its memory is measured.
+ * The report of a training run of any of the three methods, and how its memory is measured.
  */
 import { tf } from '../../harness/tensor/backend';
 import { nnz, type CsrMatrix } from '../graph/csr';
@@ -26,7 +26,7 @@ export interface TrainingReport {
   notes: string[];
 }
 
-/** Bytes of a CSR matrix as the aggregation kernel holds it (int32 indices and pointers, float64 values). */
+/** Returns the bytes of a CSR matrix as the aggregation kernel stores it (int32 indices and pointers, float64 values). */
 export function csrBytes(m: CsrMatrix): number {
   return 4 * (m.rows + 1) + 12 * nnz(m);
 }

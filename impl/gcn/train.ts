@@ -40,9 +40,14 @@ export const FULL_BATCH_DEFAULTS: Omit<FullBatchOptions, 'seed'> = {
 /** Checks the common numeric training settings. @throws GraphValueError naming the setting */
 export function checkTrainingSettings(settings: Record<string, number>): void {
   for (const [key, value] of Object.entries(settings)) {
-    const integer = key !== 'learningRate' && key !== 'weightDecay';
-    const ok = integer ? Number.isSafeInteger(value) && value >= (key === 'epochs' ? 0 : 1) : Number.isFinite(value) && value >= 0 && (key !== 'learningRate' || value > 0);
-    if (!ok) throw new GraphValueError(`training setting ${key} = ${value} is invalid; use ${integer ? 'a positive integer' : 'a finite non-negative number'}`);
+    if (key === 'learningRate') {
+      if (!(Number.isFinite(value) && value > 0)) throw new GraphValueError(`training setting learningRate = ${value} is invalid; use a finite positive number`);
+    } else if (key === 'weightDecay') {
+      if (!(Number.isFinite(value) && value >= 0)) throw new GraphValueError(`training setting weightDecay = ${value} is invalid; use a finite non-negative number`);
+    } else {
+      const minimum = key === 'epochs' ? 0 : 1;
+      if (!(Number.isSafeInteger(value) && value >= minimum)) throw new GraphValueError(`training setting ${key} = ${value} is invalid; use an integer ≥ ${minimum}`);
+    }
   }
 }
 

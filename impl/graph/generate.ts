@@ -3,8 +3,8 @@
  * contextual stochastic block model in its fixed-edge-count form.
  *
  * Each node gets a class `y_i` uniformly from K classes. The graph has `m = round(N·d/2)` distinct
- * undirected edges; each is drawn by picking a node `i` uniformly and a partner `j` from the same
- * class with probability `h` (the homophily), otherwise uniformly from the other classes.
+ * undirected edges. Each edge joins a uniformly drawn node `i` to a partner `j` from the same class
+ * with probability `h` (the homophily), otherwise to one drawn uniformly from the other classes.
  * Duplicates and self-loops are redrawn. Features are `x_i = μ·m_{y_i} + ε_i` with class means
  * `m_k ~ N(0, I_F)` and noise `ε_i ~ N(0, I_F)`, so `μ` sets how informative features are on
  * their own, and `h` how much aggregating neighbours helps.

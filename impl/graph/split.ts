@@ -9,7 +9,7 @@ export interface NodeSplit {
   train: Int32Array;
   validation: Int32Array;
   test: Int32Array;
-  /** How the split was made, for reports. */
+  /** Description of how the split was drawn, for reports. */
   description: string;
 }
 

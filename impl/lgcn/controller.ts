@@ -8,7 +8,7 @@
  *   x = [u, E[2k' + a_{k-1}]]   with k' = min(k, T−1) and E an embedding table of 2T rows,
  *   (h, c) = LSTMCell(x, (h, c)),  p = softmax(Head_{k'}(h)),  p_stop = p[1].
  * The embedding width is 7 − L (at least 1), so x has 8 entries for L ≤ 6, as in the released
- * code; the LSTM state is carried across layers within a run. Clamping k to T−1 keeps long runs
+ * code. The LSTM state is carried across layers within a run. Clamping k to T−1 keeps long runs
  * from indexing past the last head.
  *
  * REINFORCE: an episode of cost c = ℓ_final + timeRatio·steps updates the moving baseline

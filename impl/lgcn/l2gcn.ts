@@ -4,10 +4,15 @@
  * Search phase (`rounds` episodes): sample `sampleNodes` training nodes, normalise their induced
  * subgraph, train a fresh L-GCN on it with full-batch steps, and consult the controller every
  * `decisionStep` epochs (global count). The first `5·warmupRounds` episodes execute predefined
- * stop schedules (the last layer stops at decision T−1; earlier layers at random decisions in four
- * rounds of five and evenly spaced in the fifth), but, like the released code, the gradient uses
- * the log-probabilities of the actions the controller sampled itself. Later episodes execute the
- * sampled actions. Each episode ends with a REINFORCE step on cost ℓ_final + timeRatio·steps.
+ * stop schedules: the last layer stops at decision T−1, and earlier layers stop at random
+ * decisions in four rounds of five and at evenly spaced ones in the fifth. Like the released code,
+ * the gradient still uses the log-probabilities of the actions the controller sampled itself.
+ * Later episodes execute the sampled actions. Each episode ends with a REINFORCE step on cost
+ * ℓ_final + timeRatio·steps.
+ *
+ * NOTE: how the released code lays out warm-up schedules over the T decisions is read from a
+ * description of it, not from running it; this port spreads the L stops over one run of T
+ * decisions.
  *
  * Then the stop threshold is the mean stop probability seen during the search, and L-GCN trains
  * on the full training graph, stopping a layer at a decision epoch when

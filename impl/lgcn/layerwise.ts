@@ -11,7 +11,7 @@
  * classifier is kept, as `Θ`. Training is inductive: `Â` is normalised inside the subgraph
  * induced by the training nodes. Prediction is the ordinary GCN forward pass on the full graph.
  * Per step only a batch of rows and one weight matrix are tensors, so step memory does not grow
- * with the graph; `F^(l)` stays in host memory.
+ * with the graph. `F^(l)` stays in host memory.
  */
 import { Rng } from '../../harness/rng';
 import { tf } from '../../harness/tensor/backend';
@@ -54,7 +54,7 @@ export const LGCN_CORA: Omit<LgcnOptions, 'seed'> & { epochsPerLayer: number } =
 /** Safety cap on epochs per layer; a stop policy that never stops is a bug. */
 const MAX_EPOCHS_PER_LAYER = 100_000;
 
-/** What one layer's training returns. */
+/** Outcome of one layer's training. */
 export interface LayerOutcome {
   weight: DenseMatrix;
   classifier: DenseMatrix;
@@ -91,11 +91,11 @@ export interface LayerInput {
 
 /**
  * Trains one layer's transformation `W` and auxiliary classifier `Θ` on fixed aggregated rows
- * until the stop policy says stop, then propagates `H = ReLU(F W)`.
+ * until the stop policy returns true, then propagates `H = ReLU(F W)`.
  */
 export async function trainLayer(input: LayerInput): Promise<LayerOutcome> {
   const rows = input.labels.length;
-  if (input.aggregated.length !== rows * input.width) throw new GraphValueError(`layer input holds ${input.aggregated.length} values, expected rows × width = ${rows} × ${input.width}`);
+  if (input.aggregated.length !== rows * input.width) throw new GraphValueError(`invalid layer input: ${input.aggregated.length} values, expected rows × width = ${rows} × ${input.width}`);
   const weight = variableFrom(glorot(input.width, input.hidden, input.rng));
   const classifier = variableFrom(glorot(input.hidden, input.classes, input.rng));
   const optimizer = tf.train.adam(input.learningRate);

@@ -1,9 +1,9 @@
 /**
- * When to stop training a layer: after a fixed number of epochs (L-GCN), or when the learned
- * controller says so at a decision epoch (L²-GCN).
+ * Stop policies for layer training: a fixed number of epochs (L-GCN), or the learned controller's
+ * decision at a decision epoch (L²-GCN).
  */
 
-/** What a stop policy sees after each epoch. */
+/** Epoch figures passed to a stop policy after each epoch. */
 export interface EpochInfo {
   /** Layer being trained, 0-based. */
   layer: number;
