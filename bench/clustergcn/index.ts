@@ -5,7 +5,7 @@
 import type { BenchTask, Experiment, ExperimentReport, MethodRunner } from '../../harness/runner';
 import { inducedSubgraph } from '../../impl/graph/index';
 import { gatherRows } from '../../impl/gcn/index';
-import { comparisonTable, graphComparison, ladderPlots, ladderTable, rowOf, scaleLadder } from '../gcn/comparisons';
+import { checkGraphOption, comparisonTable, graphComparison, ladderPlots, ladderTable, rowOf, scaleLadder } from '../gcn/comparisons';
 import { benchmarkGraph, benchmarkSplit, clusterEpoch, fullBatchEpoch } from '../gcn/tasks';
 
 /** Largest accuracy drop (absolute) still called comparable. */
@@ -86,6 +86,7 @@ async function benchmarks(context: Parameters<MethodRunner['benchmarks']>[0]): P
 export const clustergcnRunner: MethodRunner = {
   id: 'clustergcn',
   usesTensors: true,
+  checkOptions: (options) => checkGraphOption(options),
   experiments: [coraClusters, scaleExperiment],
   benchmarks,
 };

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dataPath } from '../../harness/data';
 import type { ReportPlot, ReportTable, RunContext } from '../../harness/runner';
-import { CSBM_DEFAULTS, proportionalSizes } from '../../impl/graph/index';
+import { CSBM_DEFAULTS, proportionalSizes, readGraphNpz } from '../../impl/graph/index';
 import { coraRows, ladderGraph, ladderRows, ladderSizes, seedsFor, type ConfigRow } from './configs';
 import { runIsolated, type GraphSource, type InterleavedResult, type RunResult } from './runs';
 
@@ -266,4 +266,22 @@ export function timingTable(timing: InterleavedResult): ReportTable {
     rows,
     note: `Per seed the three configurations ran one after another in the same process, the first one rotating with the seed (orders: ${timing.orders.map((o) => o.join(' → ')).join('; ')}). Time ratios in the verdicts come from these runs.`,
   };
+}
+
+/**
+ * Checks `--graph` before a run: the file must exist and read as a graph in the compressed-sparse
+ * `.npz` layout.
+ *
+ * @throws Error naming the file, the problem (NpzFormatError, GraphIndexError, …) and the fix
+ */
+export function checkGraphOption(options: Readonly<Record<string, string | undefined>>): void {
+  const option = options.graph;
+  if (option === undefined || option === '') return;
+  const path = resolve(option);
+  if (!existsSync(path)) throw new Error(`--graph names '${option}', which does not exist; pass an .npz file in the compressed-sparse layout`);
+  try {
+    readGraphNpz(path);
+  } catch (error) {
+    throw new Error(`--graph '${option}' cannot be used: ${(error as Error).name}: ${(error as Error).message}`);
+  }
 }

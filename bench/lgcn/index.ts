@@ -3,7 +3,7 @@
  * in the shared Cora table).
  */
 import type { BenchTask, Experiment, ExperimentReport, MethodRunner } from '../../harness/runner';
-import { accuracyTimePlot, comparisonGraph, comparisonTable, graphComparison, ladderPlots, ladderTable, pairedTimeRatio, rowOf, scaleLadder, timingTable } from '../gcn/comparisons';
+import { accuracyTimePlot, checkGraphOption, comparisonGraph, comparisonTable, graphComparison, ladderPlots, ladderTable, pairedTimeRatio, rowOf, scaleLadder, timingTable } from '../gcn/comparisons';
 import { benchmarkGraph, benchmarkSplit, fullBatchEpoch, layerwiseEpoch } from '../gcn/tasks';
 import { loadGraph } from '../gcn/runs';
 import { compareWithTorch, findTorchPython, median } from '../gcn/torch';
@@ -160,6 +160,7 @@ async function benchmarks(context: Parameters<MethodRunner['benchmarks']>[0]): P
 export const lgcnRunner: MethodRunner = {
   id: 'lgcn',
   usesTensors: true,
+  checkOptions: (options) => checkGraphOption(options),
   experiments: [coraComparison, l2Cora, scaleExperiment, pytorchSideBySide],
   benchmarks,
 };
