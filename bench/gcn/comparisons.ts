@@ -1,7 +1,7 @@
 /**
  * The GCN comparison runs shared by the `lgcn` and `clustergcn` methods: the Cora table (or the
  * user's graph) and the scale ladder on generated graphs. Each configuration runs in a child
- * process of its own so its peak memory is its own; both methods' experiments read the same
+ * process of its own, so its peak memory is its own. Both methods' experiments read the same
  * results, computed once per run.
  */
 import { existsSync } from 'node:fs';
@@ -249,7 +249,8 @@ export function pairedTimeRatio(timing: InterleavedResult, numerator: (typeof TI
   const bottom = timing.perLabel[denominator] ?? [];
   const ratios = top.map((s, k) => s.trainingMillis / bottom[k]!.trainingMillis).sort((a, b) => a - b);
   const mid = ratios.length >> 1;
-  const median = ratios.length === 0 ? Number.NaN : ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  if (ratios.length === 0) return { median: Number.NaN, ratios };
+  const median = ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
   return { median, ratios };
 }
 

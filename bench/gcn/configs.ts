@@ -1,7 +1,7 @@
 /**
  * Settings of the GCN comparison runs per profile. Cora settings follow the papers' released
- * configurations on the shared 2-layer, 16-unit architecture; the scale ladder uses generated
- * contextual SBM graphs with settings scaled down to fit a 2-core machine.
+ * configurations on the shared 2-layer, 16-unit architecture. The scale ladder uses generated
+ * contextual SBM graphs, with fewer epochs so that it fits a 2-core machine.
  */
 import type { Profile } from '../../harness/profile';
 import { CSBM_DEFAULTS, type CsbmOptions } from '../../impl/graph/index';
@@ -13,7 +13,7 @@ import type { GraphSource, MethodConfig } from './runs';
 /** One row of a comparison: label and configuration. */
 export interface ConfigRow {
   label: string;
-  /** Which method the row belongs to, for verdicts. */
+  /** Method of the row, for verdicts. */
   role: 'full-batch' | 'lgcn' | 'l2gcn' | 'clustergcn';
   config: MethodConfig;
 }
@@ -54,7 +54,7 @@ export function ladderGraph(nodes: number, seed: number): GraphSource {
   return { kind: 'csbm', options };
 }
 
-/** Cluster size the scale ladder aims at, so that a batch holds about the same nodes at every size. */
+/** Cluster size the scale ladder aims at, so that batches have about the same size at every step. */
 export const LADDER_CLUSTER_NODES = 1000;
 
 /** Configurations of each ladder step (`trainNodes` sets the cluster count). */

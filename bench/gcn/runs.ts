@@ -14,7 +14,7 @@ import { median, trainFullBatch, type FullBatchOptions, type TrainingReport } fr
 import { trainL2gcn, trainLgcnFixed, type L2Options, type LgcnOptions } from '../../impl/lgcn/index';
 import { trainClusterGcn, type ClusterGcnOptions } from '../../impl/clustergcn/index';
 
-/** Where a run's graph comes from. */
+/** Source of a run's graph: an `.npz` file or generator settings. */
 export type GraphSource = { kind: 'npz'; path: string } | { kind: 'csbm'; options: CsbmOptions };
 
 /** A method and its settings (without the seed, which the run supplies). */

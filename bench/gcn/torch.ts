@@ -1,7 +1,7 @@
 /**
  * Side-by-side timing of a full-batch GCN epoch against PyTorch on the same machine. PyTorch runs
- * `torch_gcn.py` in a Python subprocess (Debian's `python3-torch`); the suite never needs Python,
- * and the comparison is skipped, with the reason, when no interpreter with torch is found.
+ * `torch_gcn.py` in a Python subprocess (Debian's `python3-torch`). The suite never needs Python:
+ * without an interpreter that imports torch, the comparison is skipped with the reason.
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

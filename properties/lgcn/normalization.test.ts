@@ -91,7 +91,11 @@ describe('normalisations', () => {
   });
 
   const kinds: Normalization[] = [{ kind: 'symmetric' }, { kind: 'random-walk' }, { kind: 'diagonal-enhanced', lambda: 0.5 }, { kind: 'lgcn' }];
-  const isolatedRowValue = (n: Normalization) => (n.kind === 'diagonal-enhanced' ? 1 + n.lambda : n.kind === 'lgcn' ? 2 : 1);
+  const isolatedRowValue = (n: Normalization): number => {
+    if (n.kind === 'diagonal-enhanced') return 1 + n.lambda;
+    if (n.kind === 'lgcn') return 2;
+    return 1;
+  };
   type NormalizeAs = (adjacency: CsrMatrix, normalization: Normalization) => CsrMatrix;
   const withoutSelfLoops: NormalizeAs = (a) => {
     const d = degrees(a);

@@ -1,7 +1,7 @@
 /**
- * The `.npz` loader on files set up in a temporary folder: round trips of generated graphs, the
- * real Cora file when the data folder is configured, and malformed inputs (truncated archive,
- * truncated member, index out of range, missing array, not a zip) that must raise named errors.
+ * The `.npz` loader on files set up in a temporary folder. Generated graphs must round-trip, and
+ * the real Cora file must read when the data folder is configured. Malformed inputs (truncated
+ * archive, truncated member, index out of range, missing array, not a zip) must raise named errors.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
