@@ -140,6 +140,9 @@ function summarize(row: ConfigRow, result: RunResult): RowSummary {
 
 const MIB = 2 ** 20;
 
+/** Display names of the method roles in tables and plots. */
+const METHOD_NAMES: Record<ConfigRow['role'], string> = { 'full-batch': 'full-batch GCN', lgcn: 'L-GCN', l2gcn: 'L²-GCN', clustergcn: 'Cluster-GCN' };
+
 /** Note on how memory is measured, for every report that shows memory. */
 export const MEMORY_NOTE =
   'Memory: "peak training MiB" is the peak of live TensorFlow.js tensor bytes during the first training epoch (tf.profile peakBytes) plus the sparse adjacency the training step multiplies by (the GPU-memory analogue; L-GCN keeps its precomputed aggregation in host memory). "max RSS" is the peak resident set size of the child process that ran the configuration alone (process.resourceUsage().maxRSS), and "wasm heap" the wasm backend\'s linear memory at its end.';
@@ -196,7 +199,7 @@ export function ladderTable(ladder: Ladder): ReportTable {
 /** Builds the ladder's plots: memory and time per epoch against node count. */
 export function ladderPlots(ladder: Ladder): ReportPlot[] {
   const values = ladder.steps.flatMap((step) =>
-    step.rows.map((s) => ({ nodes: step.nodes, method: s.row.role, memory: s.peakTrainingBytes / MIB, rss: s.result.maxRssBytes / MIB, epoch: s.meanEpochMillis })),
+    step.rows.map((s) => ({ nodes: step.nodes, method: METHOD_NAMES[s.row.role], memory: s.peakTrainingBytes / MIB, rss: s.result.maxRssBytes / MIB, epoch: s.meanEpochMillis })),
   );
   const plot = (field: string, title: string, axis: string): ReportPlot => ({
     title,
@@ -210,6 +213,9 @@ export function ladderPlots(ladder: Ladder): ReportPlot[] {
         x: { field: 'nodes', type: 'quantitative', scale: { type: 'log' }, title: 'nodes (log)' },
         y: { field, type: 'quantitative', scale: { type: 'log' }, title: axis },
         color: { field: 'method', type: 'nominal' },
+        // L-GCN and L²-GCN often overlap exactly; dashes and point shapes keep both visible.
+        strokeDash: { field: 'method', type: 'nominal' },
+        shape: { field: 'method', type: 'nominal' },
       },
     },
   });
@@ -256,10 +262,9 @@ export function pairedTimeRatio(timing: InterleavedResult, numerator: (typeof TI
 
 /** Builds the table of the interleaved timing run. */
 export function timingTable(timing: InterleavedResult): ReportTable {
-  const names: Record<string, string> = { 'full-batch': 'full-batch GCN', lgcn: 'L-GCN', l2gcn: 'L²-GCN' };
   const rows: ReportTable['rows'] = [];
   for (const [label, seeds] of Object.entries(timing.perLabel)) {
-    for (const s of seeds) rows.push([names[label] ?? label, s.seed, s.trainingMillis, s.epochs, s.medianEpochMillis, s.testAccuracy]);
+    for (const s of seeds) rows.push([METHOD_NAMES[label as ConfigRow['role']] ?? label, s.seed, s.trainingMillis, s.epochs, s.medianEpochMillis, s.testAccuracy]);
   }
   return {
     title: 'Training time measured interleaved in one process',
