@@ -90,4 +90,10 @@ export interface MethodRunner {
   experiments: readonly Experiment[];
   /** Prepares the speed-suite tasks (loading data outside the timed functions). */
   benchmarks(context: RunContext): Promise<BenchTask[]>;
+  /**
+   * Checks the method's command-line options and data before anything runs (for example that
+   * `--graph` names a readable graph). Throws an Error naming the value and the fix; the command
+   * line reports it as bad usage (exit code 2).
+   */
+  checkOptions?(options: Readonly<Record<string, string | undefined>>, data: DataFolder | null): void;
 }

@@ -4,6 +4,8 @@
 import type { MethodId, MethodSpec } from '../harness/spec';
 import { linearizabilitySpec } from './linearizability';
 import { constraintsSpec } from './constraints';
+import { lgcnSpec } from './lgcn';
+import { clustergcnSpec } from './clustergcn';
 
 /** All eleven methods, in the order of the design document, with one-line titles. */
 export const METHODS: readonly { id: MethodId; title: string }[] = [
@@ -21,7 +23,7 @@ export const METHODS: readonly { id: MethodId; title: string }[] = [
 ];
 
 /** Specs of the methods the suite implements. */
-export const SPECS: readonly MethodSpec[] = [linearizabilitySpec, constraintsSpec];
+export const SPECS: readonly MethodSpec[] = [linearizabilitySpec, constraintsSpec, lgcnSpec, clustergcnSpec];
 
 /** Returns the spec of `id`, or undefined when the method is not implemented yet. */
 export function specOf(id: string): MethodSpec | undefined {

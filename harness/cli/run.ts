@@ -58,6 +58,13 @@ export async function runCommand(root: string, options: RunOptions): Promise<num
 
   const runners = new Map<string, MethodRunner>();
   for (const spec of specs) runners.set(spec.id, await loadRunner(spec.id));
+  for (const runner of runners.values()) {
+    try {
+      runner.checkOptions?.(options.extra, data);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const usesTensors = [...runners.values()].some((r) => r.usesTensors);
   const backend = await prepareBackend(options.backend, usesTensors);
 

@@ -1,0 +1,136 @@
+/**
+ * Spec of L-GCN and L²-GCN (layer-wise GCN training and its learned stop controller), with the
+ * graph layer and full-batch GCN they are measured against.
+ */
+import type { MethodSpec } from '../harness/spec';
+
+export const lgcnSpec: MethodSpec = {
+  id: 'lgcn',
+  title: 'Layer-wise GCN training (L-GCN) and the learned per-layer controller (L²-GCN)',
+  citation:
+    'Y. You, T. Chen, Z. Wang, Y. Shen. L²-GCN: Layer-Wise and Learned Efficient Training of Graph Convolutional Networks. ' +
+    'CVPR 2020, pp. 2127–2135, arXiv:2003.13606. Full-batch baseline after T. N. Kipf, M. Welling, ICLR 2017.',
+
+  claims: [
+    {
+      id: 'lgcn/faster-than-full-batch',
+      statement: 'L-GCN trains a GCN faster than full-batch training, at comparable test accuracy (the paper claims at least an order of magnitude over the state of the art).',
+      source: 'L²-GCN abstract; Cora configuration of the released code (2 layers, 16 hidden, 80 epochs per layer)',
+    },
+    {
+      id: 'lgcn/memory-independent-of-size',
+      statement: "L-GCN's training memory does not grow with the size of the dataset.",
+      source: 'L²-GCN abstract',
+    },
+    {
+      id: 'lgcn/l2-halves-time',
+      statement: "The learned controller (L²-GCN) cuts L-GCN's training time roughly in half, at similar accuracy.",
+      source: 'L²-GCN abstract',
+    },
+    {
+      id: 'lgcn/epoch-near-pytorch',
+      statement: 'A full-batch GCN epoch on Cora takes at most 1.5 times as long in paperproof as in PyTorch on the same machine.',
+      source: 'Suite requirement: a reference implementation that is fast enough to run the comparisons',
+    },
+  ],
+
+  invariants: [
+    {
+      id: 'lgcn/spmm-matches-dense',
+      statement: 'The CSR sparse–dense product equals the dense product of the same matrices (float64).',
+      kind: 'tolerance',
+      negativeControls: ['skips the last stored entry of each row'],
+    },
+    {
+      id: 'lgcn/tfjs-matches-oracle',
+      statement: 'The TensorFlow.js aggregation (kernel and segment routes), its gradient and the GCN forward pass equal the float64 oracle within float32 tolerance.',
+      kind: 'tolerance',
+      negativeControls: ['aggregates with the transposed adjacency', 'ignores the edge weights'],
+    },
+    {
+      id: 'lgcn/symmetric-normalization',
+      statement: 'The symmetric normalisation (D+I)^-1/2 (A+I) (D+I)^-1/2 is symmetric, non-negative, with every eigenvalue in [-1, 1] and largest eigenvalue 1.',
+      kind: 'tolerance',
+      negativeControls: ['divides A+I by the degrees of A without the self-loop'],
+    },
+    {
+      id: 'lgcn/random-walk-normalization',
+      statement: 'The random-walk normalisation (D+I)^-1 (A+I) is row-stochastic with diagonal 1/(d_i+1), and L-GCN\'s (D+I)^-1 (A+I) + I has rows summing to 2.',
+      kind: 'tolerance',
+      negativeControls: ['normalises columns instead of rows'],
+    },
+    {
+      id: 'lgcn/isolated-nodes',
+      statement: 'Graphs with isolated nodes get finite normalisations in which an isolated node keeps only its self-loop, and finite GCN outputs.',
+      kind: 'exact',
+      negativeControls: ['normalises A without self-loops'],
+    },
+    {
+      id: 'lgcn/layerwise-equals-end-to-end',
+      statement: 'The layer-wise forward pass with precomputed aggregations F = ÂH equals the end-to-end GCN forward pass with the same weights.',
+      kind: 'tolerance',
+      negativeControls: ['skips the aggregation after the first layer'],
+    },
+    {
+      id: 'lgcn/permutation-equivariance',
+      statement: 'Relabelling the nodes (A → PAPᵀ, X → PX) permutes the GCN outputs the same way.',
+      kind: 'tolerance',
+      negativeControls: ['sparse product that skips the last row'],
+    },
+    {
+      id: 'lgcn/row-locality',
+      statement: 'The loss and gradient of an L-GCN mini-batch step depend only on the batch rows of the precomputed aggregation.',
+      kind: 'exact',
+      negativeControls: ['standardises the batch with statistics of all rows'],
+    },
+    {
+      id: 'lgcn/controller-bounds',
+      statement: 'Under the L² stop rule every layer trains more than minEpochs and at most maxEpochs + decisionStep epochs, stops at its first decision when p_stop = 1 and minEpochs = 0, uses a head index below T, and the controller gives p_stop in (0, 1) and a zero REINFORCE loss when cost equals baseline.',
+      kind: 'exact',
+      negativeControls: ['stop rule without the maximum-epoch cap', 'head index not clamped to T−1'],
+    },
+    {
+      id: 'lgcn/npz-loader',
+      statement: 'A graph written in the compressed-sparse .npz layout reads back identically; truncated or malformed archives raise NpzFormatError and out-of-range node indices raise GraphIndexError.',
+      kind: 'exact',
+      negativeControls: ['loader that returns an empty graph on any error', 'loader that reports every error as a plain Error'],
+    },
+  ],
+
+  experiments: [
+    {
+      id: 'lgcn/cora-comparison',
+      claim: 'lgcn/faster-than-full-batch',
+      description: 'On Cora (or --graph, or a generated graph), with a random 1208/500/1000 split per seed: test accuracy (mean and spread over seeds), training time, time per epoch and peak memory of full-batch GCN, L-GCN, L²-GCN and Cluster-GCN with 5, 10 and 50 clusters; each configuration in a process of its own.',
+    },
+    {
+      id: 'lgcn/l2-cora',
+      claim: 'lgcn/l2-halves-time',
+      description: 'From the same runs: L²-GCN training time over L-GCN training time (controller search reported separately) and the accuracy difference.',
+    },
+    {
+      id: 'lgcn/scale-ladder',
+      claim: 'lgcn/memory-independent-of-size',
+      description: 'Generated contextual SBM graphs of growing size (up to 200,000 nodes and 2,000,000 edges in the full profile): peak training memory and time per epoch of L-GCN, L²-GCN, full-batch GCN and Cluster-GCN.',
+    },
+    {
+      id: 'lgcn/pytorch-side-by-side',
+      claim: 'lgcn/epoch-near-pytorch',
+      description: 'Alternating rounds of full-batch GCN epochs on Cora in PyTorch (subprocess, when python3 with torch is installed) and in paperproof; ratio of median epoch times.',
+    },
+  ],
+
+  benchmarks: [
+    {
+      id: 'lgcn/full-batch-epoch',
+      description: 'One full-batch GCN training epoch (2 layers, 16 hidden) on Cora or the comparison graph.',
+      unit: 'ms',
+    },
+    {
+      id: 'lgcn/layerwise-epoch',
+      description: 'One L-GCN epoch of the first layer (mini-batches of 256 rows of the precomputed aggregation) on the same graph.',
+      unit: 'ms',
+      baseline: 'lgcn/full-batch-epoch',
+    },
+  ],
+};
