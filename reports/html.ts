@@ -4,6 +4,7 @@
  */
 import { escapeHtml, formatMetric, formatNumber } from './format';
 import { renderSvg } from './plots';
+import { formatCoverage, formatPercent, hasQuality, renderMethodQuality, renderQualityOverview } from './quality';
 import type { ExperimentResult, MethodResult, Results } from './schema';
 
 const STYLE = `
@@ -38,15 +39,17 @@ function header(results: Results): string {
 
 /** Renders the overview page. */
 export function renderIndex(results: Results): string {
+  const withQuality = hasQuality(results);
   const rows = results.methods
     .map((m) => {
       const passed = m.invariants.filter((i) => i.status === 'passed').length;
       const failed = m.invariants.filter((i) => i.status === 'failed').length;
       const rejected = m.invariants.filter((i) => i.negativeControl === 'rejected').length;
       const claims = m.experiments.map((e) => `<span class="${e.verdict}">${escapeHtml(e.verdict)}</span> ${escapeHtml(e.id)}`).join('<br>');
+      const quality = withQuality ? `<td class="num">${formatCoverage(m.coverage?.lines)}</td><td class="num">${formatCoverage(m.coverage?.branches)}</td><td class="num">${formatPercent(m.mutation?.score)}</td>` : '';
       return `<tr><td><a href="methods/${m.id}.html">${escapeHtml(m.id)}</a><br><span class="meta">${escapeHtml(m.title ?? '')}</span></td>` +
         `<td class="num">${passed}/${m.invariants.length}${failed > 0 ? ` <span class="failed">(${failed} failed)</span>` : ''}</td>` +
-        `<td class="num">${rejected}/${m.invariants.length}</td><td>${claims || '–'}</td><td class="num">${m.benchmarks.length}</td></tr>`;
+        `<td class="num">${rejected}/${m.invariants.length}</td><td>${claims || '–'}</td><td class="num">${m.benchmarks.length}</td>${quality}</tr>`;
     })
     .join('\n');
   const problems = (results.problems ?? []).length === 0 ? '' : `<div class="problems"><h3>Problems</h3><ul>${results.problems!.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></div>`;
@@ -55,8 +58,10 @@ export function renderIndex(results: Results): string {
   return page(
     'paperproof correctness report',
     `<h1>paperproof correctness report</h1>${header(results)}${problems}${tests}${selfTests}` +
-      `<table><tr><th>method</th><th>invariants passed</th><th>negative controls rejected</th><th>claims</th><th>benchmarks</th></tr>${rows}</table>` +
-      `<p class="meta">Machine-readable results: <a href="results.json">results.json</a> · CI summary: <a href="summary.md">summary.md</a></p>`,
+      `<table><tr><th>method</th><th>invariants passed</th><th>negative controls rejected</th><th>claims</th><th>benchmarks</th>` +
+      `${withQuality ? '<th>lines covered</th><th>branches covered</th><th>mutation score</th>' : ''}</tr>${rows}</table>` +
+      `<p class="meta">Machine-readable results: <a href="results.json">results.json</a> · CI summary: <a href="summary.md">summary.md</a>` +
+      `${withQuality ? ' · coverage and mutation testing: <a href="quality.html">quality.html</a>' : ''}</p>`,
   );
 }
 
@@ -95,7 +100,31 @@ export async function renderMethodPage(results: Results, method: MethodResult): 
     }
     parts.push('</table>');
   }
+
+  parts.push(renderMethodQuality(method));
   return page(`paperproof: ${method.id}`, parts.join('\n'));
+}
+
+/**
+ * Renders `quality.html`: coverage and mutation score of every method, and each method's
+ * uncovered branches and surviving mutants.
+ *
+ * @param options.methodPages - link methods to their pages (false when only the quality page is written)
+ */
+export function renderQualityPage(results: Results, options: { methodPages: boolean }): string {
+  const parts = [`<h1>Verification power: coverage and mutation testing</h1>`];
+  if (options.methodPages) parts.push('<p><a href="index.html">← correctness report</a></p>');
+  parts.push(
+    '<p>Coverage shows the code the checks never run. Mutation testing shows the plausible defects they would let through: each mutant is a small change to a method\'s source ' +
+      '(a flipped condition, a removed statement, a changed constant), run against that method\'s properties; a mutant that no property fails on has survived.</p>',
+  );
+  parts.push(renderQualityOverview(results, options));
+  for (const method of results.methods) {
+    const sections = renderMethodQuality(method);
+    if (sections === '') continue;
+    parts.push(`<h1 id="${escapeHtml(method.id)}">${escapeHtml(method.id)}${method.title ? `: ${escapeHtml(method.title)}` : ''}</h1>`, sections);
+  }
+  return page('paperproof: coverage and mutation testing', parts.join('\n'));
 }
 
 async function renderExperiment(exp: ExperimentResult): Promise<string> {

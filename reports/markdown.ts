@@ -2,6 +2,7 @@
  * `summary.md`: a short report that fits a CI job summary.
  */
 import { escapeCell, formatMetric } from './format';
+import { qualityMarkdown } from './quality';
 import type { Results } from './schema';
 
 const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
@@ -30,6 +31,7 @@ export function renderMarkdown(results: Results): string {
     lines.push(`| ${method.id} | ${passed}/${method.invariants.length} | ${rejected}/${method.invariants.length} | ${reproduced}/${method.experiments.length} | ${method.benchmarks.length} |`);
   }
   lines.push('');
+  lines.push(...qualityMarkdown(results));
 
   for (const method of results.methods) {
     lines.push(`## ${method.id}${method.title ? `: ${method.title}` : ''}`, '');

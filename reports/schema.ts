@@ -80,6 +80,10 @@ export interface MethodResult {
   invariants: InvariantResult[];
   experiments: ExperimentResult[];
   benchmarks: BenchmarkResult[];
+  /** Line and branch coverage of the method's source folders (`paperproof coverage` or `run --coverage`). */
+  coverage?: MethodCoverage;
+  /** Mutation testing of the method's source folders against its properties (`paperproof mutation`). */
+  mutation?: MethodMutation;
 }
 
 export interface Results {
@@ -100,4 +104,159 @@ export interface Results {
   selfTests?: { name: string; status: string }[];
   /** Paperproof version and git revision that produced the file. */
   producer?: { version: string; revision: string | null };
+  /** How the coverage and mutation figures of the methods were measured, when they were. */
+  quality?: QualityRecord;
+}
+
+/** A covered count out of a total, for one coverage measure. */
+export interface CoverageCount {
+  covered: number;
+  total: number;
+}
+
+/** A branch arm that no test took. */
+export interface UncoveredBranch {
+  /** Line of the branch (1-based). */
+  line: number;
+  /** Istanbul's branch type: `if`, `cond-expr`, `binary-expr`, `switch` or `default-arg`. */
+  type: string;
+  /** The arm never taken, for example `else`, `false`, `operand 2` or `case 3`. */
+  arm: string;
+  /** Source text of the branch's first line, trimmed and shortened. */
+  text: string;
+}
+
+/** Coverage of one source file. */
+export interface FileCoverage {
+  /** Path relative to the project root, with `/` separators. */
+  path: string;
+  lines: CoverageCount;
+  branches: CoverageCount;
+  functions: CoverageCount;
+  /** Lines never executed, as ranges such as `12-15` or `40`. */
+  uncoveredLines: string[];
+  uncoveredBranches: UncoveredBranch[];
+  /** Lines executed only outside the property suite (comparison runs, benchmarks, command-line child processes). */
+  linesOutsideProperties?: number;
+}
+
+/** Coverage of a group of source folders: a method's, or the shared infrastructure's. */
+export interface AreaCoverage {
+  folders: string[];
+  lines: CoverageCount;
+  branches: CoverageCount;
+  functions: CoverageCount;
+  /** Lines covered by the property suite's vitest workers alone, before c8's processes were added. */
+  propertyLines?: CoverageCount;
+  files: FileCoverage[];
+}
+
+/** Coverage of one method, with where it was measured. */
+export interface MethodCoverage extends AreaCoverage {
+  /** ISO-8601 time of the measurement. */
+  measuredAt: string;
+  /** `property-suite` (`paperproof coverage`) or `main-job` (`paperproof run --coverage`). */
+  source: CoverageSource;
+}
+
+/** What ran while coverage was measured. */
+export type CoverageSource = 'property-suite' | 'main-job';
+
+/** Outcome of one mutant, in the suite's words. */
+export type MutantStatus = 'killed' | 'timeout' | 'survived' | 'no-coverage' | 'equivalent' | 'error' | 'ignored' | 'not-tested';
+
+/** One mutant: a small change of the source that some test should notice. */
+export interface MutantRecord {
+  /** Path relative to the project root, with `/` separators. */
+  file: string;
+  /** StrykerJS mutator name, for example `ConditionalExpression`. */
+  mutator: string;
+  /** 1-based line and column of the mutated code's start and end. */
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+  /** Source text that replaces the original. */
+  replacement: string;
+  /** Original source text at the location, shortened. */
+  original: string;
+  status: MutantStatus;
+  /** Why a mutant is equivalent (from the equivalent-mutant list), or StrykerJS's reason for an error. */
+  reason?: string;
+  /** Number of tests that executed the mutated code. */
+  coveredBy?: number;
+}
+
+/** Mutant counts by outcome. */
+export interface MutantCounts {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  equivalent: number;
+  errors: number;
+  ignored: number;
+  notTested: number;
+  total: number;
+}
+
+/** Mutation testing of one method: its source folders mutated, its own properties run against each mutant. */
+export interface MethodMutation {
+  folders: string[];
+  measuredAt: string;
+  /** Wall-clock time of the method's StrykerJS run in milliseconds. */
+  durationMs: number;
+  /** Time budget of the run in seconds. */
+  budgetSeconds: number;
+  /** False when the budget ran out before every mutant was tested; the counts are then partial. */
+  complete: boolean;
+  counts: MutantCounts;
+  /**
+   * Killed and timed-out mutants over every tested, non-equivalent mutant (killed, timed out,
+   * survived or uncovered); null when there is none.
+   */
+  score: number | null;
+  /** Mutants whose result StrykerJS reused from its incremental file. */
+  reused: number;
+  /** Survived and uncovered mutants that are not listed as equivalent. */
+  survivors: MutantRecord[];
+  /** Mutants listed as equivalent, with the reason. */
+  equivalent: MutantRecord[];
+  /** Equivalent-mutant entries of this method's files that matched no mutant (moved or fixed code). */
+  staleEquivalents?: string[];
+  /** Why the run failed, when StrykerJS stopped with an error. */
+  error?: string;
+}
+
+/** How the coverage and mutation figures were measured. */
+export interface QualityRecord {
+  coverage?: CoverageRunRecord;
+  mutation?: MutationRunRecord;
+}
+
+/** One coverage measurement. */
+export interface CoverageRunRecord {
+  measuredAt: string;
+  source: CoverageSource;
+  /** Tools with versions, for example `@vitest/coverage-v8 4.1.12`. */
+  tools: string[];
+  /** The command that measured. */
+  command: string;
+  durationMs: number;
+  /** Every measured file together (methods and infrastructure, each file once). */
+  totals: { lines: CoverageCount; branches: CoverageCount; functions: CoverageCount };
+  /** Folders that belong to no method, such as `harness/`. */
+  infrastructure: AreaCoverage[];
+  notes: string[];
+}
+
+/** One mutation testing run over several methods. */
+export interface MutationRunRecord {
+  measuredAt: string;
+  /** Tool with version, for example `StrykerJS 9.6.1 (vitest runner)`. */
+  tool: string;
+  command: string;
+  /** Wall-clock time of the whole run in milliseconds. */
+  durationMs: number;
+  concurrency: number;
+  /** Methods measured, in order. */
+  methods: string[];
+  notes: string[];
 }

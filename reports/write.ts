@@ -1,10 +1,11 @@
 /**
  * Writes the three report files: `results.json`, `summary.md` and `index.html` (with one page per
- * method under `methods/`).
+ * method under `methods/`), and `quality.html` when coverage or mutation figures are present.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderIndex, renderMethodPage } from './html';
+import { renderIndex, renderMethodPage, renderQualityPage } from './html';
+import { hasQuality } from './quality';
 import { renderMarkdown } from './markdown';
 import type { Results } from './schema';
 
@@ -21,5 +22,6 @@ export async function writeReports(results: Results, outDir: string): Promise<st
   write('summary.md', renderMarkdown(results));
   write('index.html', renderIndex(results));
   for (const method of results.methods) write(join('methods', `${method.id}.html`), await renderMethodPage(results, method));
+  if (hasQuality(results)) write('quality.html', renderQualityPage(results, { methodPages: true }));
   return written;
 }

@@ -8,17 +8,21 @@ import { PROFILES, parseProfile } from '../profile';
 import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
 import { benchCommand } from './bench';
 import { checkHistoryCommand } from './check-history';
+import { coverageCommand } from './coverage';
+import { DEFAULT_BUDGET_SECONDS, mutationCommand } from './mutation';
+import { weeklyCommand } from './weekly';
 import { runWorker } from '../regression/worker';
 import { EXPLORE_CHOICES, exploreCommand } from './explore';
 import { UsageError, usageParser } from './errors';
 import { listText } from './list';
 import { reportCommand } from './report';
 import { runCommand } from './run';
+import { COVERAGE_DIR_VARIABLE, runWithCoverage } from './run-coverage';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_OUT = join(ROOT, 'reports', 'out');
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void, argv: readonly string[]): Command {
   const program = new Command('paperproof')
     .description('Executable, property-checked reference implementations of published methods, with comparison runs, benchmarks and a correctness report.')
     .showHelpAfterError('(run paperproof --help for usage)')
@@ -40,7 +44,14 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-experiments', 'skip the comparison runs')
     .option('--no-benchmarks', 'skip the speed suites')
     .option('--quiet', 'print only warnings and the summary table')
+    .option('--coverage', 'measure line and branch coverage: the properties with @vitest/coverage-v8, the comparison runs and benchmarks with c8')
     .action(async (options) => {
+      if (options.coverage === true) {
+        if (options.properties === false) throw new UsageError('--coverage needs the property suite, whose coverage map lists the lines and branches of every file; drop --no-properties');
+        const inner = absolutePathOptions(argv.slice(argv.indexOf('run') + 1).filter((arg) => arg !== '--coverage'), RUN_PATH_OPTIONS);
+        setExit(await runWithCoverage(ROOT, inner, options.out, options.quiet === true));
+        return;
+      }
       setExit(
         await runCommand(ROOT, {
           method: options.method,
@@ -55,6 +66,7 @@ function buildProgram(setExit: (code: number) => void): Command {
           shard: options.shard,
           quiet: options.quiet,
           extra: { graph: options.graph, porcupine: options.porcupine },
+          coverageDir: process.env[COVERAGE_DIR_VARIABLE] || undefined,
         }),
       );
     });
@@ -131,6 +143,50 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command('coverage')
+    .description('measure line and branch coverage of impl/, models/ and harness/ from the test suite; write coverage.json and quality.html; exit 1 when a test failed')
+    .option('--method <ids>', 'run only the properties of these methods (default: the whole test suite)')
+    .option('--out <dir>', 'report folder; its results.json, when present, gets the figures', DEFAULT_OUT)
+    .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
+    .option('--quiet', 'print only warnings and the coverage table')
+    .action(async (options) => {
+      setExit(await coverageCommand(ROOT, { method: options.method, out: options.out, data: options.data, quiet: options.quiet }));
+    });
+
+  program
+    .command('mutation')
+    .description('mutation-test each method against its own properties with StrykerJS; write mutation.json and quality.html; exit 1 when a run failed or ran out of budget')
+    .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
+    .option('--budget <seconds>', 'wall-clock budget of each method\'s run', String(DEFAULT_BUDGET_SECONDS))
+    .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
+    .option('--force', 'test every mutant again instead of reusing results from the incremental files')
+    .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
+    .option('--equivalents <file>', 'list of equivalent mutants with their reasons', join(ROOT, 'mutation', 'equivalent.json'))
+    .option('--out <dir>', 'report folder; its results.json, when present, gets the figures', DEFAULT_OUT)
+    .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
+    .option('--quiet', 'print only warnings and the score table')
+    .action(async (options) => {
+      setExit(await mutationCommand(ROOT, { ...options, force: options.force === true }));
+    });
+
+  program
+    .command('weekly')
+    .description('the slow checks CI skips: the main job with coverage (run --coverage), then mutation testing; one report with both pages')
+    .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
+    .addOption(new Option('--profile <name>', 'profile of the main job').choices([...PROFILES]).default('quick'))
+    .option('--budget <seconds>', 'wall-clock budget of each method\'s mutation run', String(DEFAULT_BUDGET_SECONDS))
+    .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
+    .option('--force', 'test every mutant again instead of reusing results from the incremental files')
+    .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
+    .option('--equivalents <file>', 'list of equivalent mutants with their reasons', join(ROOT, 'mutation', 'equivalent.json'))
+    .option('--out <dir>', 'report folder', DEFAULT_OUT)
+    .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
+    .option('--quiet', 'print only warnings and the summary tables')
+    .action(async (options) => {
+      setExit(await weeklyCommand(ROOT, { ...options, force: options.force === true }));
+    });
+
+  program
     .command('report')
     .description('rebuild the reports from saved files: results.json (merged), bench files (benchmark history) and calibration.json')
     .requiredOption('--in <files...>', 'results.json, bench and calibration files')
@@ -142,12 +198,36 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
+/** Options of `run` whose values are paths. */
+const RUN_PATH_OPTIONS = ['--out', '--data', '--graph', '--porcupine'];
+
+/**
+ * Makes the values of path options absolute (`--out dir` and `--out=dir`), so that a run started
+ * in another working folder reads and writes the same paths.
+ */
+export function absolutePathOptions(args: readonly string[], names: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    const name = names.find((n) => arg.startsWith(`${n}=`));
+    if (name !== undefined) {
+      result.push(`${name}=${resolve(arg.slice(name.length + 1))}`);
+    } else if (names.includes(arg) && i + 1 < args.length) {
+      result.push(arg, resolve(args[i + 1]!));
+      i += 1;
+    } else {
+      result.push(arg);
+    }
+  }
+  return result;
+}
+
 /** Runs the command line with `argv` and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

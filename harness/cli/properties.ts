@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { VitestJsonReport } from '../../reports/join';
+import { vitestCoverageArgs } from '../quality/coverage';
 
 /** Options of {@link runProperties}. */
 export interface PropertyRunOptions {
@@ -19,6 +20,8 @@ export interface PropertyRunOptions {
   env: NodeJS.ProcessEnv;
   /** Shard `i/n`, passed to vitest's `--shard`. */
   shard?: string;
+  /** Folder for the coverage map of @vitest/coverage-v8; coverage is off when absent. */
+  coverageDir?: string;
 }
 
 /**
@@ -31,11 +34,15 @@ export async function runProperties(options: PropertyRunOptions): Promise<Vitest
   const vitestEntry = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'paperproof-vitest-'));
   const output = join(dir, 'vitest.json');
-  const args = [vitestEntry, 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${output}`, ...(options.shard ? [`--shard=${options.shard}`] : []), ...options.paths];
+  const coverage = options.coverageDir === undefined ? [] : vitestCoverageArgs(options.coverageDir);
+  const args = [vitestEntry, 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${output}`, ...(options.shard ? [`--shard=${options.shard}`] : []), ...coverage, ...options.paths];
+  const env = { ...options.env };
+  // c8 cannot map what vitest's workers run, so their raw V8 files would only cost time and disk.
+  if (options.coverageDir !== undefined) delete env.NODE_V8_COVERAGE;
 
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: options.root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.pipe(process.stderr, { end: false });
       child.stderr.pipe(process.stderr, { end: false });
       child.on('error', reject);

@@ -40,6 +40,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Method-specific options (for example `graph`, `porcupine`). */
   extra: Record<string, string | undefined>;
+  /** Folder for the property suite's coverage map, set by `run --coverage` for the run it starts under c8. */
+  coverageDir?: string;
 }
 
 /** Runs the main job and returns the process exit code. */
@@ -76,7 +78,7 @@ export async function runCommand(root: string, options: RunOptions): Promise<num
       log.info(`properties: running ${paths.join(', ')} with vitest`);
       const env: NodeJS.ProcessEnv = { ...process.env, PAPERPROOF_SEED: String(options.seed), PAPERPROOF_PROFILE: options.profile, PAPERPROOF_BACKEND: options.backend };
       if (data !== null) env.PAPERPROOF_DATA = data.dir;
-      report = await runProperties({ root, paths, env });
+      report = await runProperties({ root, paths, env, coverageDir: options.coverageDir });
     }
   }
   const joined = joinResults(report, specs, SPECS);

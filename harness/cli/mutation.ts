@@ -1,0 +1,131 @@
+/**
+ * `paperproof mutation`: mutation testing of every method (or the chosen ones), one method at a
+ * time, each against its own properties, with StrykerJS's incremental mode and a time budget per
+ * method. Writes `mutation.json` and the quality page into the report folder, and joins the
+ * figures into its `results.json` when there is one.
+ *
+ * Exit code: 0 when every method's run finished, 1 when one failed or ran out of budget, 2 on bad
+ * usage. Scores below the 90% aim do not change the exit code; the report shows them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { MethodMutation } from '../../reports/schema';
+import { formatPercent } from '../../reports/quality';
+import { formatNumber } from '../../reports/format';
+import { SPECS, parseMethodList } from '../../specs/index';
+import { createLogger } from '../logger';
+import { readEquivalents } from '../quality/equivalent';
+import { MUTATION_FILE_KIND, QUALITY_FILE_VERSION, type MutationFile } from '../quality/files';
+import { mutateMethod } from '../quality/mutation';
+import { methodSources } from '../quality/ownership';
+import { publishQuality } from '../quality/publish';
+import type { MethodSpec } from '../spec';
+import { dataEnv } from './coverage';
+import { UsageError } from './errors';
+
+/** Tool named in the report, with the version pinned in package.json. */
+export const MUTATION_TOOL = 'StrykerJS 9.6.1 (vitest runner)';
+/** Default time budget of one method's run, in seconds. */
+export const DEFAULT_BUDGET_SECONDS = 900;
+
+export interface MutationCommandOptions {
+  method?: string;
+  out: string;
+  budget: string;
+  concurrency?: string;
+  force: boolean;
+  incrementalDir: string;
+  equivalents: string;
+  data?: string;
+  quiet?: boolean;
+}
+
+/** Runs mutation testing and returns the exit code. */
+export async function mutationCommand(root: string, options: MutationCommandOptions): Promise<number> {
+  const log = createLogger(options.quiet ? 'warn' : undefined);
+  const specs = selectSpecs(options.method);
+  const budgetSeconds = parsePositive(options.budget, '--budget', 'seconds');
+  const concurrency = options.concurrency === undefined ? Math.max(1, Math.min(2, cpus().length)) : parsePositive(options.concurrency, '--concurrency', 'processes');
+  if (!Number.isInteger(concurrency)) throw new UsageError(`--concurrency must be a whole number of processes, got '${options.concurrency}'`);
+  let equivalents;
+  try {
+    equivalents = readEquivalents(resolve(options.equivalents));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const env = dataEnv(options.data);
+
+  const work = mkdtempSync(join(tmpdir(), 'paperproof-mutation-'));
+  const started = Date.now();
+  const methods: { id: string; mutation: MethodMutation }[] = [];
+  try {
+    for (const method of methodSources(root, specs)) {
+      const mutation = await mutateMethod(method, {
+        root,
+        workDir: work,
+        incrementalDir: resolve(options.incrementalDir),
+        budgetSeconds,
+        concurrency,
+        force: options.force,
+        equivalents,
+        env,
+        log,
+      });
+      methods.push({ id: method.id, mutation });
+      log.info(`mutation: ${method.id}: score ${formatPercent(mutation.score)} in ${formatNumber(mutation.durationMs / 1000)} s`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const durationMs = Date.now() - started;
+  const file: MutationFile = {
+    kind: MUTATION_FILE_KIND,
+    schemaVersion: QUALITY_FILE_VERSION,
+    run: {
+      measuredAt: new Date(started).toISOString(),
+      tool: MUTATION_TOOL,
+      command: `paperproof mutation${options.method === undefined ? '' : ` --method ${specs.map((s) => s.id).join(',')}`} --budget ${budgetSeconds}${options.force ? ' --force' : ''}`,
+      durationMs,
+      concurrency,
+      methods: methods.map((m) => m.id),
+      notes: [`Each method's source folders were mutated and run against its own properties only; per method the run had a budget of ${budgetSeconds} s.`],
+    },
+    methods,
+  };
+  const published = await publishQuality(resolve(options.out), file);
+  log.info(`mutation: wrote ${published.file}${published.results === null ? '' : ` and joined it into ${published.results}`}; page ${published.page}`);
+  process.stdout.write(mutationTable(file));
+  return methods.every((m) => m.mutation.complete && m.mutation.error === undefined) ? 0 : 1;
+}
+
+/** Formats the stdout table: score and counts per method, and the whole run's time. */
+export function mutationTable(file: MutationFile): string {
+  const rows = [['method', 'score', 'killed', 'survived', 'no coverage', 'timed out', 'equivalent', 'errors', 'not tested', 'time']];
+  for (const { id, mutation } of file.methods) {
+    const c = mutation.counts;
+    const scoreText = `${formatPercent(mutation.score)}${mutation.complete ? '' : ' (partial)'}${mutation.error ? ' (error)' : ''}`;
+    rows.push([id, scoreText, String(c.killed), String(c.survived), String(c.noCoverage), String(c.timeout), String(c.equivalent), String(c.errors), String(c.notTested), `${formatNumber(mutation.durationMs / 1000)} s`]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  lines.push('', `whole run: ${formatNumber(file.run.durationMs / 1000)} s with ${file.run.concurrency} test-runner processes`);
+  return `${lines.join('\n')}\n`;
+}
+
+function selectSpecs(method: string | undefined): MethodSpec[] {
+  if (method === undefined) return [...SPECS];
+  try {
+    return parseMethodList(method);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parsePositive(raw: string, name: string, unit: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${name} must be a positive number of ${unit}, got '${raw}'`);
+  return value;
+}
