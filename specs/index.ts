@@ -3,6 +3,7 @@
  */
 import type { MethodId, MethodSpec } from '../harness/spec';
 import { linearizabilitySpec } from './linearizability';
+import { jarzynskiSpec } from './jarzynski';
 
 /** All eleven methods, in the order of the design document, with one-line titles. */
 export const METHODS: readonly { id: MethodId; title: string }[] = [
@@ -20,7 +21,7 @@ export const METHODS: readonly { id: MethodId; title: string }[] = [
 ];
 
 /** Specs of the methods the suite implements. */
-export const SPECS: readonly MethodSpec[] = [linearizabilitySpec];
+export const SPECS: readonly MethodSpec[] = [linearizabilitySpec, jarzynskiSpec];
 
 /** Returns the spec of `id`, or undefined when the method is not implemented yet. */
 export function specOf(id: string): MethodSpec | undefined {
