@@ -36,7 +36,8 @@ export const jarzynskiSpec: MethodSpec = {
     {
       id: 'jarzynski/resampling-unbiased',
       statement:
-        'Multinomial and systematic resampling leave weighted expectations unbiased: over 400 resamplings of generated weighted walkers, the mean of the resampled average of φ equals Σ p_i φ(X_i); family-wise alpha 1e-6 per run over all generated cases.',
+        'Multinomial and systematic resampling leave weighted expectations unbiased: over 100 resamplings of each generated set of weighted walkers, every walker gets N p_i copies on average ' +
+        '(exact binomial tests, conservative for systematic resampling), so the resampled average of every φ has mean Σ p_i φ(X_i); family-wise alpha 1e-6 per run over all generated cases and walkers.',
       kind: 'statistical',
       negativeControls: ['off-by-one in the cumulative weights', 'systematic offset drawn from [0, 1) instead of [0, 1/N)'],
     },
@@ -56,7 +57,8 @@ export const jarzynskiSpec: MethodSpec = {
     {
       id: 'jarzynski/gradient-unbiased',
       statement:
-        'With uniform weights, exact data samples from a teacher mixture and exact samples of the model, the mean of the gradient estimate equals the exact cross-entropy gradient of the Gaussian mixture (computed by quadrature); t-tests over 200 replicates with family-wise alpha 1e-6 per run.',
+        'With uniform weights, exact data samples from a teacher mixture and exact samples of the model, the mean of the gradient estimate equals the exact cross-entropy gradient of the Gaussian mixture (teacher term by quadrature); ' +
+        't-tests over 200 replicates of 400 data points and 400 walkers, family-wise alpha 1e-6 per run, each detecting with probability 0.99 a bias of 0.03 in a logit component and 0.15 in a mean component.',
       kind: 'statistical',
       negativeControls: ['sign error in the mean gradient', 'responsibilities that ignore the logits'],
     },
@@ -69,7 +71,7 @@ export const jarzynskiSpec: MethodSpec = {
     },
     {
       id: 'jarzynski/alpha-equals-log-kernel',
-      statement: 'The alpha form of the weight increment equals the log-kernel form to 1e-9 relative for random points, gradients and step sizes, and a walker that does not move gets U_old(x) − U_new(x).',
+      statement: 'The alpha form of the weight increment equals the log-kernel form to 1e-9 of the scale of the cancelling terms, for random points, energies, gradients and step sizes; with the same parameters at both ends, the reverse move gets the negative increment.',
       kind: 'tolerance',
       negativeControls: ['alpha without the (h/4)|∇U|² term'],
     },

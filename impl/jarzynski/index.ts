@@ -22,7 +22,7 @@ export {
   type MixtureSample,
 } from './gmm';
 export { logPartitionEstimate, logSumExp, normalizedWeights, relativeWeightStd, summarizeWeights, type WeightSummary } from './logweights';
-export { MlpEnergy, confinementLogPartition, initMlpParams, type DenseLayer, type MlpParams, type MlpShape } from './mlp';
+export { MlpEnergy, SILU, confinementLogPartition, initMlpParams, type Activation, type DenseLayer, type MlpParams, type MlpShape } from './mlp';
 export { fillStandardNormal } from './noise';
 export { resampleIndices, shouldResample, validateTrigger, type ResamplingScheme, type ResamplingTrigger } from './resampling';
 export { TRAINING_METHODS, resampleSystem, train, validateSettings, type StepRecord, type TrainingMethod, type TrainingResult, type TrainingSettings, type WalkerSystem } from './trainer';

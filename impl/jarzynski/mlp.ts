@@ -35,6 +35,23 @@ export interface MlpParams {
   output: Float64Array;
 }
 
+/** An activation function with its derivative. */
+export interface Activation {
+  name: string;
+  value(h: number): number;
+  derivative(h: number): number;
+}
+
+/** SiLU (swish), silu(h) = h σ(h), silu'(h) = σ(h)(1 + h(1 − σ(h))): the activation the tfjs energy uses. */
+export const SILU: Activation = {
+  name: 'silu',
+  value: (h) => h * sigmoid(h),
+  derivative: (h) => {
+    const s = sigmoid(h);
+    return s * (1 + h * (1 - s));
+  },
+};
+
 /** Architecture of the MLP energy. */
 export interface MlpShape {
   /** Input dimension d. */
@@ -55,7 +72,14 @@ export class MlpEnergy implements Float64Energy<MlpParams> {
   private readonly activations: Float64Array[];
   private readonly deltas: Float64Array[];
 
-  constructor(readonly shape: MlpShape) {
+  /**
+   * @param activation - activation of the hidden layers; SiLU, the one the tfjs energy
+   *   implements, unless a caller studies another
+   */
+  constructor(
+    readonly shape: MlpShape,
+    private readonly activation: Activation = SILU,
+  ) {
     validateShape(shape);
     this.dim = shape.dim;
     this.widths = [shape.dim, ...shape.hidden];
@@ -176,7 +200,7 @@ export class MlpEnergy implements Float64Energy<MlpParams> {
         const base = k * units;
         for (let o = 0; o < units; o++) h[o] = (h[o] as number) + input * (layer.weights[base + o] as number);
       }
-      for (let o = 0; o < units; o++) a[o] = silu(h[o] as number);
+      for (let o = 0; o < units; o++) a[o] = this.activation.value(h[o] as number);
     }
 
     const last = this.activations[this.activations.length - 1]!;
@@ -190,7 +214,7 @@ export class MlpEnergy implements Float64Energy<MlpParams> {
     const layers = params.layers.length;
     const top = this.deltas[layers - 1]!;
     const hTop = this.preActivations[layers - 1]!;
-    for (let o = 0; o < top.length; o++) top[o] = (params.output[o] as number) * siluDerivative(hTop[o] as number);
+    for (let o = 0; o < top.length; o++) top[o] = (params.output[o] as number) * this.activation.derivative(hTop[o] as number);
 
     for (let l = layers - 1; l >= 1; l--) {
       const layer = params.layers[l]!;
@@ -203,7 +227,7 @@ export class MlpEnergy implements Float64Energy<MlpParams> {
         let sum = 0;
         const base = k * units;
         for (let o = 0; o < units; o++) sum += (layer.weights[base + o] as number) * (upper[o] as number);
-        lower[k] = sum * siluDerivative(h[k] as number);
+        lower[k] = sum * this.activation.derivative(h[k] as number);
       }
     }
   }
@@ -248,13 +272,4 @@ function validateShape(shape: MlpShape): void {
 
 function sigmoid(h: number): number {
   return 1 / (1 + Math.exp(-h));
-}
-
-function silu(h: number): number {
-  return h * sigmoid(h);
-}
-
-function siluDerivative(h: number): number {
-  const s = sigmoid(h);
-  return s * (1 + h * (1 - s));
 }

@@ -56,9 +56,9 @@ export class TensorSystem implements WalkerSystem {
   logZRef: number;
   /** U_θ(X^i) of the last evaluation, as float64 copies of the float32 values. */
   energies: Float64Array;
-  private readonly data: tf.Tensor2D;
-  private positions: tf.Tensor2D;
-  private gradients: tf.Tensor2D;
+  protected readonly data: tf.Tensor2D;
+  protected positions: tf.Tensor2D;
+  protected gradients: tf.Tensor2D;
   private readonly noise: Float64Array;
   private readonly adam: tf.Optimizer | null;
   private readonly sgdRates: (number | tf.Tensor)[] | null;

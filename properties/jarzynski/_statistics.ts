@@ -25,10 +25,18 @@ export interface BatchTest {
  * at level `alpha`, and computes the smallest bias it detects with probability 0.99.
  */
 export function testBatches(label: string, batchEstimates: Float64Array, exact: number, alpha: number): BatchTest {
-  const outcome = meanEquals(batchEstimates, exact, alpha);
   const n = batchEstimates.length;
   const mean = batchEstimates.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(batchEstimates.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+
+  // Estimates without spread (a degenerate case, such as equal responsibilities everywhere) say
+  // nothing statistical; they must then equal the exact value up to the rounding of the reference.
+  if (sd <= 1e-12 * (1 + Math.abs(mean))) {
+    const rejected = Math.abs(mean - exact) > 1e-9 * (1 + Math.abs(exact));
+    return { label, estimate: mean, exact, pValue: rejected ? 0 : 1, alpha, detectable: 0, power: DEFAULT_POWER, batches: n, rejected };
+  }
+
+  const outcome = meanEquals(batchEstimates, exact, alpha);
   return {
     label,
     estimate: mean,
