@@ -83,6 +83,13 @@ export const jarzynskiSpec: MethodSpec = {
       negativeControls: ['responsibilities that ignore the logits', 'SiLU derivative without the second term'],
     },
     {
+      id: 'jarzynski/langevin-noise-normal',
+      statement:
+        'The ziggurat sampler of the Langevin noise is standard normal: on 4·10^6 variates a chi-square test on 200 equiprobable bins (detecting an rms relative bin error of about 0.7 % with probability 0.99), an exact binomial test of the tail share beyond r = 3.654 and a t-test of the mean tail excess; family-wise alpha 1e-6 per run.',
+      kind: 'statistical',
+      negativeControls: ['accepts whole strips without the wedge test', 'tail variates stuck at the tail start'],
+    },
+    {
       id: 'jarzynski/invalid-settings-rejected',
       statement:
         'A non-positive or NaN step size, zero walkers, NaN parameters, data or walkers of the wrong dimension, and invalid resampling thresholds raise a JarzynskiSettingsError that names the setting, before any walker moves.',
@@ -97,7 +104,7 @@ export const jarzynskiSpec: MethodSpec = {
       claim: 'jarzynski/beats-contrastive-divergence',
       description:
         'Teacher: two unit-covariance modes at −10 e_1 and +6 e_1 with masses 1/4 and 3/4. Student trained by Jarzynski, PCD and CD (learning rates ×10) on the same data; exact KL divergence (analytic log Z) and mode masses over training. ' +
-        'Quick: d = 5, 2,000 walkers, 2,000 data points, 3 repetitions; full: d = 50, 10^4 walkers and data points, 8,000 steps, 5 repetitions.',
+        'Quick: d = 5, 2,000 walkers, 2,000 data points, 8,000 steps, 3 repetitions; full: d = 50, 10^4 walkers and data points, 8,000 steps, 5 repetitions.',
     },
     {
       id: 'jarzynski/two-d-neural',

@@ -45,7 +45,8 @@ export class WalkerPopulation {
   private nextPositions: Float64Array;
   private nextEnergies: Float64Array;
   private nextGradients: Float64Array;
-  readonly noise: Float64Array;
+  /** Buffer for the standard normal variates of one move. */
+  private readonly noise: Float64Array;
 
   /**
    * @param positions - initial positions, N·d entries (copied)
