@@ -30,7 +30,7 @@ export async function runGaussianMixture(context: RunContext): Promise<Experimen
     const data = teacherData(settings.dim, settings.dataPoints, rng.fork('data'));
     for (const method of TRAINING_METHODS) {
       context.progress(`${LABEL[method]}, repetition ${r + 1}/${settings.repetitions} (d = ${settings.dim}, ${settings.walkers} walkers, ${settings.steps} steps)`);
-      // Every method of a repetition sees the same data and the same initial student.
+      // Every method of a repetition uses the same data and the same initial student.
       runs.push(runGmm(method, settings, data, r, rng.fork('run')));
     }
   }

@@ -59,7 +59,7 @@ export interface GmmRun {
   finalParams: GmmParams;
 }
 
-/** The teacher mixture in dimension `dim`. */
+/** Returns the teacher mixture in dimension `dim`. */
 export function teacherParams(dim: number): GmmParams {
   const means = new Float64Array(2 * dim);
   means[0] = -10;
@@ -67,7 +67,7 @@ export function teacherParams(dim: number): GmmParams {
   return { means, logits: Float64Array.of(0, -Math.log(3)) };
 }
 
-/** The student's initial parameters: means 0.01 N(0, I) with first coordinates −0.1 and +0.1, logits 0. */
+/** Returns the student's initial parameters: means 0.01 N(0, I) with first coordinates −0.1 and +0.1, logits 0. */
 export function initialStudent(dim: number, rng: Rng): GmmParams {
   const means = Float64Array.from({ length: 2 * dim }, () => 0.01 * rng.normal());
   means[0] = -0.1;

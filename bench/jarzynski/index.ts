@@ -13,7 +13,7 @@ export const jarzynskiRunner: MethodRunner = {
   experiments: [
     { id: 'jarzynski/gaussian-mixture', run: runGaussianMixture },
     { id: 'jarzynski/two-d-neural', run: runTwoDimensionalNeural },
-    { id: 'jarzynski/mnist-digits', run: runMnist },
+    { id: 'jarzynski/mnist-digits', run: (context) => runMnist(context) },
     { id: 'jarzynski/weight-update-cost', run: runWeightUpdateCost },
   ],
   benchmarks: costBenchmarks,

@@ -85,7 +85,7 @@ export async function startNumpyStep(params: GmmParams, dim: number, walkers: nu
 
 /**
  * Keeps the event loop alive while a request is in flight, and lets the process exit otherwise,
- * so an unclosed NumPy process never holds the suite open.
+ * so an unclosed NumPy process never keeps the suite running.
  */
 function hold(child: ChildProcessWithoutNullStreams, active: boolean): void {
   // The pipes are sockets, which have ref() and unref(); the stream types do not declare them.

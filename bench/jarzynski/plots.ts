@@ -11,7 +11,7 @@ export interface LineChartOptions {
   rows: Record<string, unknown>[];
   x: string;
   y: string;
-  /** Field that tells the lines apart (colour). */
+  /** Field whose values separate the lines (by colour). */
   series: string;
   /** Field that draws separate lines within one colour (for example a repetition index). */
   detail?: string;

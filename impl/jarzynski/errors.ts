@@ -3,7 +3,7 @@
  * stable code for programs, and a message that names the setting, its value and the fix.
  */
 
-/** What is wrong with a setting, as a stable code. */
+/** Stable code for the kind of problem with a setting. */
 export type SettingsErrorCode =
   /** A step size, learning rate, variance or count that must be positive is not. */
   | 'non-positive'

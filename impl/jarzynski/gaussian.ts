@@ -1,5 +1,5 @@
 /**
- * Isotropic Gaussian energy, the family with exactly known answers for the Jarzynski identity.
+ * Isotropic Gaussian energy, the family whose Jarzynski identity has closed-form values.
  *
  *   U_{μ,s²}(x) = |x − μ|² / (2 s²),   x, μ ∈ R^d, s² > 0
  *   Z = (2π s²)^{d/2},   ∇_x U = (x − μ) / s²

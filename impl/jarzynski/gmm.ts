@@ -72,12 +72,7 @@ export class GaussianMixtureEnergy implements Float64Energy<GmmParams> {
   private evaluateTwoModes(params: GmmParams, positions: Float64Array, count: number, energies: Float64Array, gradients: Float64Array): void {
     const d = this.dim;
     const means = params.means;
-    let squared1 = 0;
-    let squared2 = 0;
-    for (let c = 0; c < d; c++) {
-      squared1 += (means[c] as number) ** 2;
-      squared2 += (means[d + c] as number) ** 2;
-    }
+    const [squared1, squared2] = squaredNorms(means, d);
     const z1 = params.logits[0] as number;
     const z2 = params.logits[1] as number;
 
@@ -108,6 +103,10 @@ export class GaussianMixtureEnergy implements Float64Energy<GmmParams> {
   }
 
   accumulateParameterGradient(params: GmmParams, positions: Float64Array, count: number, coefficients: Float64Array | number, out: Float64Array): void {
+    if (this.modes === 2) {
+      this.accumulateTwoModes(params, positions, count, coefficients, out);
+      return;
+    }
     const d = this.dim;
     const m = this.modes;
     const logitsOffset = m * d;
@@ -123,6 +122,31 @@ export class GaussianMixtureEnergy implements Float64Energy<GmmParams> {
         for (let c = 0; c < d; c++) out[base + c] = (out[base + c] as number) + scaled * ((params.means[base + c] as number) - (positions[row + c] as number));
         out[logitsOffset + j] = (out[logitsOffset + j] as number) + scaled;
       }
+    }
+  }
+
+  /** `accumulateParameterGradient` for two modes, with the responsibilities of `evaluateTwoModes`. */
+  private accumulateTwoModes(params: GmmParams, positions: Float64Array, count: number, coefficients: Float64Array | number, out: Float64Array): void {
+    const d = this.dim;
+    const means = params.means;
+    const [squared1, squared2] = squaredNorms(means, d);
+    const z1 = params.logits[0] as number;
+    const z2 = params.logits[1] as number;
+    for (let i = 0; i < count; i++) {
+      const weight = typeof coefficients === 'number' ? coefficients : (coefficients[i] as number);
+      if (weight === 0) continue;
+      const row = i * d;
+      const pi1 = firstResponsibility(positions, row, means, d, squared1, squared2, z1, z2);
+      const w1 = weight * pi1;
+      const w2 = weight * (1 - pi1);
+      // ∂U/∂a_j = π_j (a_j − x), ∂U/∂z_j = π_j
+      for (let c = 0; c < d; c++) {
+        const x = positions[row + c] as number;
+        out[c] = (out[c] as number) + w1 * ((means[c] as number) - x);
+        out[d + c] = (out[d + c] as number) + w2 * ((means[d + c] as number) - x);
+      }
+      out[2 * d] = (out[2 * d] as number) + w1;
+      out[2 * d + 1] = (out[2 * d + 1] as number) + w2;
     }
   }
 
@@ -174,6 +198,33 @@ export class GaussianMixtureEnergy implements Float64Energy<GmmParams> {
     requireFiniteArray('means', params.means);
     requireFiniteArray('logits', params.logits);
   }
+}
+
+/** Returns |a_1|² and |a_2|² of a two-mode mixture. */
+function squaredNorms(means: Float64Array, d: number): [number, number] {
+  let squared1 = 0;
+  let squared2 = 0;
+  for (let c = 0; c < d; c++) {
+    squared1 += (means[c] as number) ** 2;
+    squared2 += (means[d + c] as number) ** 2;
+  }
+  return [squared1, squared2];
+}
+
+/**
+ * Returns π_1(x) of a two-mode mixture, σ(logit_1 − logit_2), with the logits from the expansion
+ * |x − a_j|² = |x|² − 2 x·a_j + |a_j|² (the |x|² terms cancel in the difference).
+ */
+function firstResponsibility(positions: Float64Array, row: number, means: Float64Array, d: number, squared1: number, squared2: number, z1: number, z2: number): number {
+  let xa1 = 0;
+  let xa2 = 0;
+  for (let c = 0; c < d; c++) {
+    const x = positions[row + c] as number;
+    xa1 += x * (means[c] as number);
+    xa2 += x * (means[d + c] as number);
+  }
+  const difference = xa1 - xa2 - 0.5 * (squared1 - squared2) - (z1 - z2);
+  return difference >= 0 ? 1 / (1 + Math.exp(-difference)) : Math.exp(difference) / (1 + Math.exp(difference));
 }
 
 /** Returns log Z = (d/2) log(2π) + log Σ_j exp(−z_j). */

@@ -3,8 +3,8 @@
  * baselines.
  *
  * The float64 modules (`energy`, `gaussian`, `gmm`, `mlp`, `walkers`, `float64-system`) import no
- * tensor code; the TensorFlow.js ones are exported from `./tensor` so that float64 users do not
- * load tfjs.
+ * tensor code. The TensorFlow.js ones are exported from `./tensor`, so float64 users do not load
+ * tfjs.
  */
 export type { Float64Energy } from './energy';
 export { JarzynskiSettingsError, type SettingsErrorCode } from './errors';

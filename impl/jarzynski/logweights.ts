@@ -18,7 +18,7 @@ import { JarzynskiSettingsError, requireFiniteArray } from './errors';
  * Returns log Σ_i exp(A^i), computed with the maximum shift.
  *
  * @example logSumExp(Float64Array.of(1e4, 1e4)) // 1e4 + ln 2
- * @throws JarzynskiSettingsError when `logWeights` is empty or holds NaN or ±Infinity
+ * @throws JarzynskiSettingsError when `logWeights` is empty or contains NaN or ±Infinity
  */
 export function logSumExp(logWeights: ArrayLike<number>): number {
   const max = maxLogWeight(logWeights);

@@ -4,9 +4,9 @@
  * A step of N walkers in d dimensions needs N·d standard normal variates (5·10^5 for 10^4 walkers
  * in d = 50), which at about 15 ns each with the polar method cost more than the energy
  * evaluation itself. The ziggurat method (Marsaglia and Tsang, 2000) needs one uniform for 99 % of
- * its variates: the uniform picks one of 256 horizontal strips of equal area under the half
- * density and a point in it, and the point is accepted when it lies inside the part of the strip
- * that is certainly under the curve. The rest go through an exact rejection test (wedges) or
+ * its variates. The uniform picks one of 256 horizontal strips of equal area under the half
+ * density, and a point in that strip. The point is accepted when it lies in the part of the strip
+ * that is certainly under the curve; the rest go through an exact rejection test (wedges) or
  * Marsaglia's exponential tail sampler.
  *
  * No npm sampler fits: the stdlib ziggurat draws its strip index from its own Mersenne Twister,

@@ -37,7 +37,7 @@ export type ResamplingTrigger =
   | { kind: 'never' };
 
 /**
- * Returns true when `trigger` asks for a resampling of walkers with these log-weights.
+ * Returns true when `trigger` requires a resampling of walkers with these log-weights.
  *
  * @param step - index of the training step that just finished (0-based)
  */

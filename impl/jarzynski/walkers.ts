@@ -15,8 +15,8 @@
  * cancel. Telescoping makes E[e^{A_k} φ(X_k)] = (Z_{θ_k} / Z_{θ_0}) E_{ρ_{θ_k}}[φ] exactly, for
  * any h > 0 and any parameter sequence fixed in advance, when X_0 ~ ρ_{θ_0}.
  *
- * Each walker caches U_θ(X) and ∇_x U_θ(X) for the parameters of its last evaluation; those are
- * the values the next move's drift and the next increment's α_k term need, so one step costs one
+ * Each walker caches U_θ(X) and ∇_x U_θ(X) for the parameters of its last evaluation. The next
+ * move's drift and the next increment's α_k term need exactly these values, so one step costs one
  * energy-and-gradient evaluation per walker, as plain ULA does.
  */
 import type { Rng } from '../../harness/rng';
@@ -26,7 +26,7 @@ import { logPartitionEstimate, normalizedWeights } from './logweights';
 import { fillStandardNormal } from './noise';
 import { resampleIndices, type ResamplingScheme } from './resampling';
 
-/** How a move treats the log-weights. */
+/** Treatment of the log-weights in a move: Jarzynski increments, or frozen (PCD and CD). */
 export type WeightMode = 'jarzynski' | 'frozen';
 
 /** A population of N walkers in R^d with log-weights and cached energies and gradients. */

@@ -68,9 +68,21 @@ export function exactCrossEntropyGradient(student: GmmParams, teacher: GmmParams
 
 /** Broken mixture energy: responsibilities (and so U and every derivative) computed as if all logits were 0. */
 export class LogitFreeMixture extends GaussianMixtureEnergy {
-  override responsibilitiesAt(params: GmmParams, positions: Float64Array, row: number, out: Float64Array): number {
-    return super.responsibilitiesAt({ means: params.means, logits: new Float64Array(params.logits.length) }, positions, row, out);
+  override evaluate(params: GmmParams, positions: Float64Array, count: number, energies: Float64Array, gradients: Float64Array): void {
+    super.evaluate(withoutLogits(params), positions, count, energies, gradients);
   }
+
+  override accumulateParameterGradient(params: GmmParams, positions: Float64Array, count: number, coefficients: Float64Array | number, out: Float64Array): void {
+    super.accumulateParameterGradient(withoutLogits(params), positions, count, coefficients, out);
+  }
+
+  override responsibilitiesAt(params: GmmParams, positions: Float64Array, row: number, out: Float64Array): number {
+    return super.responsibilitiesAt(withoutLogits(params), positions, row, out);
+  }
+}
+
+function withoutLogits(params: GmmParams): GmmParams {
+  return { means: params.means, logits: new Float64Array(params.logits.length) };
 }
 
 /** Broken mixture energy: ∂U/∂a_j with the sign flipped, π_j (x − a_j). */

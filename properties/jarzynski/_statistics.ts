@@ -29,8 +29,8 @@ export function testBatches(label: string, batchEstimates: Float64Array, exact: 
   const mean = batchEstimates.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(batchEstimates.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
 
-  // Estimates without spread (a degenerate case, such as equal responsibilities everywhere) say
-  // nothing statistical; they must then equal the exact value up to the rounding of the reference.
+  // Estimates without spread (a degenerate case, such as equal responsibilities everywhere) allow
+  // no t-test, so they must equal the exact value up to the rounding of the reference.
   if (sd <= 1e-12 * (1 + Math.abs(mean))) {
     const rejected = Math.abs(mean - exact) > 1e-9 * (1 + Math.abs(exact));
     return { label, estimate: mean, exact, pValue: rejected ? 0 : 1, alpha, detectable: 0, power: DEFAULT_POWER, batches: n, rejected };
@@ -60,9 +60,9 @@ export function describeBatchTest(test: BatchTest): string {
 }
 
 /**
- * Returns the jackknife estimate of Σ w_i f_i / Σ w_i over one batch, whose bias is O(1/n²)
- * instead of the O(1/n) of the plain ratio; so a t-test over batches tests the limit value, not
- * the small-sample bias of self-normalisation.
+ * Returns the jackknife estimate of Σ w_i f_i / Σ w_i over one batch. Its bias is O(1/n²) instead
+ * of the O(1/n) of the plain ratio, so a t-test over batches tests the limit value, not the
+ * small-sample bias of self-normalisation.
  *
  * θ_J = n θ − (n − 1) mean_i θ_(−i),   θ_(−i) = (Σ w f − w_i f_i) / (Σ w − w_i)
  */

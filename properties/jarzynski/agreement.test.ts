@@ -1,8 +1,8 @@
 /**
- * The TensorFlow.js path (float32) agrees with the float64 path on the same inputs: energies,
- * input gradients, parameter gradients of the surrogate loss, and one full training step
- * (SGD update, ULA move with shared noise, weight update), for the Gaussian mixture and the MLP
- * energy. Inputs are rounded to float32 first, so only the arithmetic differs.
+ * The TensorFlow.js path (float32) agrees with the float64 path on the same inputs, for the
+ * Gaussian mixture and the MLP energy. Compared: energies, input gradients, parameter gradients of
+ * the surrogate loss, and one full training step (SGD update, ULA move with shared noise, weight
+ * update). Inputs are rounded to float32 first, so only the arithmetic differs.
  */
 import fc from 'fast-check';
 import { beforeAll, describe } from 'vitest';

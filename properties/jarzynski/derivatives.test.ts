@@ -105,6 +105,10 @@ describe('energy derivatives', () => {
         const x = point();
         const mixtureMismatch = checkDerivatives(mixture, mixtureParams, x);
         if (mixtureMismatch !== null) throw new Error(`mixture (d = ${dim}, M = ${modes}): ${mixtureMismatch}`);
+        // The two-mode fast path and the general M-mode code compute the same U.
+        const general = mixture.responsibilitiesAt(mixtureParams, x, 0, new Float64Array(modes));
+        const fast = energyAt(mixture, mixtureParams, x);
+        if (Math.abs(general - fast) > 1e-10 * (1 + Math.abs(general))) throw new Error(`mixture U: evaluate gives ${fast}, the general responsibilities give ${general}`);
         const gradient = new Float64Array(mixture.parameterCount);
         mixture.accumulateParameterGradient(mixtureParams, x, 1, 1, gradient);
         const responsibilitySum = gradient.subarray(modes * dim).reduce((a, b) => a + b, 0);

@@ -5,7 +5,7 @@
  * over independent replicates equals the exact gradient E_teacher[∂θU] − E_ρθ[∂θU].
  *
  * Each generated case runs 200 replicates of 400 data points and 400 walkers, and tests every
- * gradient component with a t-test; the family-wise alpha of 1e-6 per run is split over cases and
+ * gradient component with a t-test. The family-wise alpha of 1e-6 per run is split over cases and
  * components (Bonferroni). Each test must detect, with probability 0.99, a bias of 0.03 in a logit
  * component and of 0.15 in a mean component, or the case fails as underpowered.
  */

@@ -4,7 +4,7 @@
  *
  * Resampled averages of every φ are unbiased exactly when each walker's expected number of copies
  * is N p_i. Over R resamplings, walker i's total number of copies is Binomial(R N, p_i) under
- * multinomial resampling, so an exact binomial test per walker has level alpha; under systematic
+ * multinomial resampling, so an exact binomial test per walker has level alpha. Under systematic
  * resampling its variance is at most the binomial one, which makes the same test conservative.
  */
 import fc from 'fast-check';
@@ -20,7 +20,7 @@ import { resampleIndices, type ResamplingScheme } from '../../impl/jarzynski/res
 import { resampleSystem } from '../../impl/jarzynski/trainer';
 import { WalkerPopulation } from '../../impl/jarzynski/walkers';
 
-/** A resampler as the unbiasedness property sees it. */
+/** A resampler, the subject of the unbiasedness property. */
 type Resampler = (weights: Float64Array, scheme: ResamplingScheme, rng: Rng) => Int32Array;
 
 const realResampler: Resampler = (weights, scheme, rng) => resampleIndices(weights, scheme, rng);
@@ -98,7 +98,7 @@ describe('resampling', () => {
   });
 });
 
-/** Resampling as the continuity property sees it: resamples a population and a float64 system. */
+/** Resampling steps, the subject of the continuity property: one for a population, one for a float64 system. */
 interface ResampleSteps {
   population: (population: WalkerPopulation, scheme: ResamplingScheme, rng: Rng) => void;
   system: (system: Float64System<unknown>, scheme: ResamplingScheme, rng: Rng) => void;

@@ -44,7 +44,7 @@ function system(overrides: Partial<ConstructorParameters<typeof Float64System<Gm
   });
 }
 
-/** A scenario that trains a valid system with invalid training settings. */
+/** Builds a scenario that trains a valid system with invalid training settings. */
 function trainingScenario(name: string, setting: string, settings: Partial<TrainingSettings>): Scenario {
   let target: Float64System<GmmParams> | null = null;
   return {
