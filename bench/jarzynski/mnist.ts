@@ -46,7 +46,7 @@ export interface MnistSettings {
 
 export function mnistSettings(profile: Profile): MnistSettings | null {
   if (profile !== 'full') return null;
-  return { perDigit: [800, 400, 200], walkers: 512, steps: 3000, langevinStepsPerUpdate: 2, stepSize: 0.01, batchSize: 128, learningRate: 5e-4, hidden: [128, 64], recordPoints: 15 };
+  return { perDigit: [800, 400, 200], walkers: 512, steps: 3000, langevinStepsPerUpdate: 2, stepSize: 0.001, batchSize: 128, learningRate: 5e-4, hidden: [128, 64], recordPoints: 15 };
 }
 
 /** Digits of one class as 784-pixel rows with values in [0, 1]. */
@@ -118,6 +118,13 @@ function classify(model: tf.LayersModel, images: Float64Array[]): number[][] {
   });
 }
 
+/** Returns the mean of |x|² over the rows of `rows` (PIXELS entries each). */
+function meanSquaredNorm(rows: Float64Array): number {
+  let sum = 0;
+  for (const v of rows) sum += v * v;
+  return sum / (rows.length / PIXELS);
+}
+
 function argmax(values: number[]): number {
   return values.reduce((best, v, i) => (v > (values[best] as number) ? i : best), 0);
 }
@@ -130,6 +137,8 @@ interface MnistRun {
   noDigitShare: number;
   /** Mean of the classifier's largest probability over the walkers. */
   confidence: number;
+  /** Mean squared norm of the walkers (standardised pixels), to compare with the data's. */
+  meanSquaredNorm: number;
   curve: { step: number; classRatio: number[] }[];
   samples: Float64Array[];
   resamplings: number;
@@ -191,6 +200,9 @@ export async function runMnist(context: RunContext, settings: MnistSettings | nu
     'PCD mean classifier confidence on walkers': { value: pcd.confidence, unit: 'probability' },
     'Jarzynski share of walkers classified as no digit': { value: jar.noDigitShare, unit: 'fraction' },
     'PCD share of walkers classified as no digit': { value: pcd.noDigitShare, unit: 'fraction' },
+    'data mean squared norm (standardised pixels)': { value: meanSquaredNorm(data), unit: 'squared norm' },
+    'Jarzynski walkers mean squared norm': { value: jar.meanSquaredNorm, unit: 'squared norm' },
+    'PCD walkers mean squared norm': { value: pcd.meanSquaredNorm, unit: 'squared norm' },
   };
   DIGITS.forEach((digit, k) => {
     metrics[`Jarzynski share of digit ${digit}`] = { value: jar.classRatio[k] as number, unit: 'fraction' };
@@ -277,7 +289,8 @@ function runMnistMethod(method: TrainingMethod, settings: MnistSettings, data: F
       },
     );
     const { ratio, noDigitShare, confidence, images } = shares();
-    return { method, classRatio: ratio, noDigitShare, confidence, curve, samples: images.slice(0, 16).map((x) => Float64Array.from(x)), resamplings: result.resamplings, millis: result.millis };
+    const meanSquaredNorm = images.reduce((sum, x) => sum + x.reduce((a, v) => a + v * v, 0), 0) / images.length;
+    return { method, classRatio: ratio, noDigitShare, confidence, meanSquaredNorm, curve, samples: images.slice(0, 16).map((x) => Float64Array.from(x)), resamplings: result.resamplings, millis: result.millis };
   } finally {
     system.dispose();
     energy.dispose();

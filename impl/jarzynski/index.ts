@@ -21,7 +21,7 @@ export {
   type GmmParams,
   type MixtureSample,
 } from './gmm';
-export { logPartitionEstimate, logSumExp, normalizedWeights, relativeWeightStd, summarizeWeights, type WeightSummary } from './logweights';
+export { crossEntropyEstimate, logPartitionEstimate, logSumExp, normalizedWeights, relativeWeightStd, summarizeWeights, type WeightSummary } from './logweights';
 export { MlpEnergy, SILU, confinementLogPartition, initMlpParams, type Activation, type DenseLayer, type MlpParams, type MlpShape } from './mlp';
 export { fillStandardNormal } from './noise';
 export { resampleIndices, shouldResample, validateTrigger, type ResamplingScheme, type ResamplingTrigger } from './resampling';

@@ -88,6 +88,16 @@ export function logPartitionEstimate(logWeights: ArrayLike<number>, logZRef: num
 }
 
 /**
+ * Returns the cross-entropy estimate H_θ ≈ log Z_θ + mean_data U_θ(x*), with the walkers'
+ * free-energy estimate for log Z_θ.
+ *
+ * @param meanDataEnergy - mean of U_θ over the data points (or a batch of them)
+ */
+export function crossEntropyEstimate(logWeights: ArrayLike<number>, logZRef: number, meanDataEnergy: number): number {
+  return logPartitionEstimate(logWeights, logZRef) + meanDataEnergy;
+}
+
+/**
  * Returns the relative standard deviation of the weights, sd(w) / mean(w), with the sample
  * standard deviation (divisor N − 1), as one of the resampling triggers uses it.
  */

@@ -80,7 +80,7 @@ export interface TrainingSettings {
   cdRestartEvery?: number;
 }
 
-/** What the loop reports after each iteration. */
+/** Record of one finished iteration, passed to the `onStep` callback. */
 export interface StepRecord {
   /** Index k of the iteration that just finished (0-based). */
   step: number;
@@ -139,6 +139,8 @@ export function train(system: WalkerSystem, settings: TrainingSettings, rng: Rng
   }
 
   for (let k = 0; k < settings.steps; k++) {
+    // NOTE: the published code restarts CD at k mod 4 = 0; doing it before (not after) that
+    // iteration's gradient is this implementation's reading of the loop order.
     if (settings.method === 'cd' && k > 0 && k % restartEvery === 0) system.placeAtData(drawIndices(dataRng, system.count, system.dataCount));
 
     const p = weighted ? normalizedWeights(system.logWeights, weights) : uniform;

@@ -51,8 +51,8 @@ export class WalkerPopulation {
   /**
    * @param positions - initial positions, N·d entries (copied)
    * @param dim - dimension d
-   * @param logZRef - log Z of the model the walkers are exact samples of (0 when unknown; the
-   *   free-energy estimate is then only meaningful up to that constant)
+   * @param logZRef - log Z of the model the walkers are exact samples of, or 0 when unknown. With
+   *   0 the free-energy estimate is meaningful only up to that unknown constant.
    */
   constructor(
     positions: Float64Array,
@@ -119,7 +119,7 @@ export class WalkerPopulation {
     const d = this.dim;
     for (let j = 0; j < indices.length; j++) {
       const i = indices[j] as number;
-      if (!(i >= 0 && i < this.count)) throw new JarzynskiSettingsError('out-of-range', 'indices', `entry ${j} is ${i}, outside [0, ${this.count})`);
+      if (!(i >= 0 && i < this.count)) throw new JarzynskiSettingsError('out-of-range', 'indices', `entry ${j} is ${i}, outside [0, ${this.count}); pass walker indices from resampleIndices`);
       this.nextPositions.set(this.positions.subarray(i * d, (i + 1) * d), j * d);
       this.nextGradients.set(this.gradients.subarray(i * d, (i + 1) * d), j * d);
       this.nextEnergies[j] = this.energies[i] as number;
