@@ -52,6 +52,7 @@ export function lineChart(options: LineChartOptions): ReportPlot {
 /** Options of {@link scatterPlot}. */
 export interface ScatterOptions {
   title: string;
+  /** Points by panel; with weights, every row needs one (rows without a size are not drawn). */
   rows: { x: number; y: number; group: string; weight?: number }[];
   caption?: string;
   /** Axis range shared by both axes. */
@@ -67,7 +68,7 @@ export function scatterPlot(options: ScatterOptions): ReportPlot {
     vegaLite: {
       $schema: SCHEMA,
       data: { values: options.rows },
-      facet: { field: 'group', type: 'nominal', title: null },
+      facet: { field: 'group', type: 'nominal', title: null, sort: null },
       columns: 3,
       spec: {
         width: 220,

@@ -75,7 +75,7 @@ export async function runTwoDimensionalNeural(context: RunContext): Promise<Expe
   const dataRng = context.rng('jarzynski/two-d-neural/repetition-0').fork('data');
   const shownData = sampleRing(RING_TEACHER, 1000, dataRng);
   const scatterRows = [
-    ...Array.from({ length: 1000 }, (_, i) => ({ x: shownData[2 * i] as number, y: shownData[2 * i + 1] as number, group: 'data' })),
+    ...Array.from({ length: 1000 }, (_, i) => ({ x: shownData[2 * i] as number, y: shownData[2 * i + 1] as number, group: 'data', weight: 1 })),
     ...first.flatMap((run) => run.walkers.slice(0, 1000).map((w) => ({ x: w.x, y: w.y, group: `${LABEL[run.method]} walkers`, weight: w.weight * run.walkers.length }))),
   ];
   const massRows = [
