@@ -71,7 +71,7 @@ export const jarzynskiSpec: MethodSpec = {
     },
     {
       id: 'jarzynski/alpha-equals-log-kernel',
-      statement: 'The alpha form of the weight increment equals the log-kernel form to 1e-9 of the scale of the cancelling terms, for random points, energies, gradients and step sizes; with the same parameters at both ends, the reverse move gets the negative increment.',
+      statement: 'The alpha form of the weight increment equals the log-kernel form to 1e-9 of the scale of the cancelling terms, for random points, energies, gradients and step sizes; with the same parameters at both ends, the reverse move gets the negative increment; the walkers\' two-pass move gives the same increments.',
       kind: 'tolerance',
       negativeControls: ['alpha without the (h/4)|∇U|² term'],
     },

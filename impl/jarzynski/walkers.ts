@@ -47,6 +47,8 @@ export class WalkerPopulation {
   private nextGradients: Float64Array;
   /** Buffer for the standard normal variates of one move. */
   private readonly noise: Float64Array;
+  /** α_k(X_k, X_{k+1}) per walker, between the two passes of a weighted move. */
+  private readonly forwardAlpha: Float64Array;
 
   /**
    * @param positions - initial positions, N·d entries (copied)
@@ -75,6 +77,7 @@ export class WalkerPopulation {
     this.nextEnergies = new Float64Array(count);
     this.nextGradients = new Float64Array(count * dim);
     this.noise = new Float64Array(count * dim);
+    this.forwardAlpha = new Float64Array(count);
   }
 
   /** Number of walkers N. */
@@ -105,12 +108,59 @@ export class WalkerPopulation {
     }
     requireLength('noise', xi.length, this.positions.length, `${this.count} walkers in dimension ${this.dim}`);
 
-    ulaProposal(this.positions, this.gradients, xi, stepSize, this.nextPositions);
-    energy.evaluate(params, this.nextPositions, this.count, this.nextEnergies, this.nextGradients);
-    if (mode === 'jarzynski') {
-      addJarzynskiIncrements(this.positions, this.energies, this.gradients, this.nextPositions, this.nextEnergies, this.nextGradients, stepSize, this.dim, this.logWeights);
+    if (mode === 'frozen') {
+      ulaProposal(this.positions, this.gradients, xi, stepSize, this.nextPositions);
+      energy.evaluate(params, this.nextPositions, this.count, this.nextEnergies, this.nextGradients);
+      this.swap();
+      return;
     }
+
+    // The same increment as addJarzynskiIncrements, split around the evaluation: α_k(X_k, X_{k+1})
+    // needs only old values, so it is summed in the pass that writes the proposal, and the pass
+    // after the evaluation reads three arrays instead of four.
+    this.proposeWithForwardAlpha(xi, stepSize);
+    energy.evaluate(params, this.nextPositions, this.count, this.nextEnergies, this.nextGradients);
+    this.subtractBackwardAlpha(stepSize);
     this.swap();
+  }
+
+  /** Writes the ULA proposal into the next positions and α_k(X_k, X_{k+1}) of each walker into `forwardAlpha`. */
+  private proposeWithForwardAlpha(noise: Float64Array, stepSize: number): void {
+    const d = this.dim;
+    const scale = Math.sqrt(2 * stepSize);
+    const quarter = 0.25 * stepSize;
+    for (let i = 0; i < this.count; i++) {
+      const row = i * d;
+      let forward = 0;
+      let squared = 0;
+      for (let c = 0; c < d; c++) {
+        const g = this.gradients[row + c] as number;
+        const step = scale * (noise[row + c] as number) - stepSize * g;
+        this.nextPositions[row + c] = (this.positions[row + c] as number) + step;
+        forward += step * g;
+        squared += g * g;
+      }
+      this.forwardAlpha[i] = (this.energies[i] as number) + 0.5 * forward + quarter * squared;
+    }
+  }
+
+  /** Adds α_k(X_k, X_{k+1}) − α_{k+1}(X_{k+1}, X_k) to each log-weight, once the next caches are evaluated. */
+  private subtractBackwardAlpha(stepSize: number): void {
+    const d = this.dim;
+    const quarter = 0.25 * stepSize;
+    for (let i = 0; i < this.count; i++) {
+      const row = i * d;
+      let backward = 0;
+      let squared = 0;
+      for (let c = 0; c < d; c++) {
+        const g = this.nextGradients[row + c] as number;
+        backward += ((this.nextPositions[row + c] as number) - (this.positions[row + c] as number)) * g;
+        squared += g * g;
+      }
+      // α_{k+1}(X_{k+1}, X_k) = U_{k+1} − ½ (X_{k+1} − X_k)·g_{k+1} + (h/4)|g_{k+1}|²
+      const backwardAlpha = (this.nextEnergies[i] as number) - 0.5 * backward + quarter * squared;
+      this.logWeights[i] = (this.logWeights[i] as number) + (this.forwardAlpha[i] as number) - backwardAlpha;
+    }
   }
 
   /** Replaces walker j by walker `indices[j]` (positions and caches); log-weights are untouched. */

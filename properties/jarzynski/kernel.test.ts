@@ -4,12 +4,15 @@
  * and the log-kernel form
  *   U_k(x) − U_{k+1}(y) + q_{k+1}(y, x) − q_k(x, y),   q(x, y) = −|y − x + h ∇U(x)|² / (4h),
  * for arbitrary points, energies, gradients and step sizes. With the same parameters at both ends,
- * the increment of the reverse move is the negative of the forward one.
+ * the increment of the reverse move is the negative of the forward one. The walkers' own move,
+ * which splits the increment into two passes around the energy evaluation, gives the same values.
  */
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { propertyInvariant } from '../../harness/testing/invariant';
-import { addJarzynskiIncrements, logKernelIncrement } from '../../impl/jarzynski/walkers';
+import { Rng } from '../../harness/rng';
+import { GaussianMixtureEnergy } from '../../impl/jarzynski/gmm';
+import { WalkerPopulation, addJarzynskiIncrements, logKernelIncrement, ulaProposal } from '../../impl/jarzynski/walkers';
 
 /** Increment of one walker moving from x (energy u, gradient g) to y (energy v, gradient k). */
 type Increment = (x: Float64Array, u: number, g: Float64Array, y: Float64Array, v: number, k: Float64Array, h: number) => number;
@@ -45,6 +48,40 @@ const caseArb = fc.integer({ min: 1, max: 8 }).chain((d) =>
   }),
 );
 
+/**
+ * Moves a few walkers with `WalkerPopulation.advance` (two passes) and with `ulaProposal` followed
+ * by `addJarzynskiIncrements` (one pass), from the same state with the same noise, and compares.
+ */
+function checkTwoPassMove(seedPoint: Float64Array, h: number): void {
+  const d = seedPoint.length;
+  const rng = new Rng(Math.round(1e6 * ((seedPoint[0] as number) + h)));
+  const energy = new GaussianMixtureEnergy(d, 2);
+  const before = { means: Float64Array.from({ length: 2 * d }, () => 2 * rng.normal()), logits: Float64Array.of(0, rng.normal()) };
+  const after = { means: before.means.map((a) => a + 0.3 * rng.normal()), logits: Float64Array.of(0, rng.normal()) };
+  const positions = Float64Array.from({ length: 5 * d }, () => 3 * rng.normal());
+  const noise = Float64Array.from({ length: 5 * d }, () => rng.normal());
+
+  const population = new WalkerPopulation(positions, d);
+  population.evaluate(energy, before);
+  const oldEnergies = Float64Array.from(population.energies);
+  const oldGradients = Float64Array.from(population.gradients);
+  population.advance(energy, after, h, 'jarzynski', null, noise);
+
+  const moved = new Float64Array(positions.length);
+  ulaProposal(positions, oldGradients, noise, h, moved);
+  const newEnergies = new Float64Array(5);
+  const newGradients = new Float64Array(moved.length);
+  energy.evaluate(after, moved, 5, newEnergies, newGradients);
+  const expected = new Float64Array(5);
+  addJarzynskiIncrements(positions, oldEnergies, oldGradients, moved, newEnergies, newGradients, h, d, expected);
+  for (let i = 0; i < 5; i++) {
+    const scale = 1 + Math.abs(oldEnergies[i] as number) + Math.abs(newEnergies[i] as number);
+    if (Math.abs((population.logWeights[i] as number) - (expected[i] as number)) > 1e-9 * scale) {
+      throw new Error(`walker ${i}: two-pass move gives log-weight ${population.logWeights[i]}, one-pass form ${expected[i]}`);
+    }
+  }
+}
+
 describe('weight increment forms', () => {
   propertyInvariant<Increment>({
     id: 'jarzynski/alpha-equals-log-kernel',
@@ -67,6 +104,8 @@ describe('weight increment forms', () => {
         // Same parameters at both ends: the reverse move's increment is the negative.
         const reverse = increment(y, v, k, x, u, g, h);
         if (Math.abs(alpha + reverse) > 1e-9 * (1 + terms)) throw new Error(`forward increment ${alpha} and reverse ${reverse} do not cancel`);
+
+        checkTwoPassMove(x, h);
         return true;
       }),
   });
