@@ -49,7 +49,7 @@ export function mnistSettings(profile: Profile): MnistSettings | null {
   return { perDigit: [800, 400, 200], walkers: 512, steps: 3000, langevinStepsPerUpdate: 2, stepSize: 0.001, batchSize: 128, learningRate: 5e-4, hidden: [128, 64], recordPoints: 15 };
 }
 
-/** Digits of one class as 784-pixel rows with values in [0, 1]. */
+/** Loads the digits of one class from the mnist package as 784-pixel rows with values in [0, 1]. */
 function loadDigit(digit: number): Float64Array[] {
   const require = createRequire(import.meta.url);
   const folder = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
