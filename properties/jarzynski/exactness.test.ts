@@ -161,6 +161,7 @@ const TEST_COUNT = CASES.reduce((n, c) => n + c.statistics.length, 0) * STEP_SIZ
 function checkExactness(subject: Subject): CaseOutcome {
   const alpha = DEFAULT_ALPHA / TEST_COUNT;
   const failures: string[] = [];
+  const details: string[] = [];
   const seed = deriveSeed(masterSeedFromEnv(), 'jarzynski/exact-for-any-step-size');
   let runs = 0;
 
@@ -175,6 +176,7 @@ function checkExactness(subject: Subject): CaseOutcome {
         runs++;
         const test = testStatistic(population, statistic, alpha);
         const where = `${pathCase.name}, h = ${stepSize}`;
+        details.push(`${where}: ${describeBatchTest(test)}`);
         if (test.rejected) failures.push(`${where}: ${describeBatchTest(test)}`);
         else if (subject.enforcePower && test.detectable > statistic.bound) {
           failures.push(`${where}: underpowered, detectable bias ${test.detectable.toPrecision(3)} exceeds the promised ${statistic.bound.toPrecision(3)}; ${describeBatchTest(test)}`);
@@ -182,7 +184,7 @@ function checkExactness(subject: Subject): CaseOutcome {
       }
     }
   }
-  return { runs, failures };
+  return { runs, failures, details };
 }
 
 function testStatistic(population: WalkerPopulation, statistic: Statistic, alpha: number): BatchTest {

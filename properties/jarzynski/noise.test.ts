@@ -67,6 +67,7 @@ function checkNormal(sample: Sampler) {
   const rng = new Rng(deriveSeed(masterSeedFromEnv(), 'jarzynski/langevin-noise-normal'));
   const x = sample(rng, new Float64Array(COUNT));
   const failures: string[] = [];
+  const details: string[] = [];
 
   const counts = new Float64Array(BINS);
   for (const v of x) {
@@ -83,6 +84,10 @@ function checkNormal(sample: Sampler) {
   const expected = COUNT / BINS;
   const statistic = counts.reduce((sum, observed) => sum + (observed - expected) ** 2 / expected, 0);
   const pValue = 1 - chisquareCdf(statistic, BINS - 1);
+  details.push(
+    `chi-square on ${BINS} equiprobable bins: statistic ${statistic.toFixed(1)}, p = ${pValue.toExponential(2)} (alpha ${alpha.toExponential(2)}; ` +
+      `detects an rms relative bin error of ${(100 * detectableBinError(alpha, DEFAULT_POWER)).toFixed(2)} % with probability ${DEFAULT_POWER})`,
+  );
   if (pValue < alpha) {
     failures.push(
       `chi-square on ${BINS} equiprobable bins: statistic ${statistic.toFixed(1)}, p = ${pValue.toExponential(2)} (alpha ${alpha.toExponential(2)}; ` +
@@ -94,17 +99,19 @@ function checkNormal(sample: Sampler) {
   const tailProbability = 2 * normal.cdf(-r, 0, 1);
   const excess = Array.from(x.filter((v) => Math.abs(v) > r), (v) => Math.abs(v) - r);
   const share = proportionEquals(excess.length, COUNT, tailProbability, alpha);
+  details.push(`tail share: ${excess.length} of ${COUNT} beyond ${r}, expected ${(tailProbability * COUNT).toFixed(1)}; exact binomial p = ${share.pValue.toExponential(2)} (alpha ${alpha.toExponential(2)})`);
   if (share.rejected) failures.push(`tail share: ${excess.length} of ${COUNT} beyond ${r}, expected ${(tailProbability * COUNT).toFixed(1)}; exact binomial p = ${share.pValue.toExponential(2)} (alpha ${alpha.toExponential(2)})`);
 
   // E[|Z| − r | |Z| > r] = φ(r) / Φ̄(r) − r for the standard normal.
   const expectedExcess = normal.pdf(r, 0, 1) / normal.cdf(-r, 0, 1) - r;
   if (excess.length >= 2) {
     const test = testBatches('mean excess beyond the tail start', Float64Array.from(excess), expectedExcess, alpha);
+    details.push(describeBatchTest(test));
     if (test.rejected) failures.push(describeBatchTest(test));
   } else {
     failures.push(`only ${excess.length} variates beyond the tail start; expected about ${(tailProbability * COUNT).toFixed(0)}`);
   }
-  return { runs: 3, failures };
+  return { runs: 3, failures, details };
 }
 
 describe('Langevin noise', () => {
