@@ -5,6 +5,7 @@ import type { MethodRunner } from '../harness/runner';
 
 const LOADERS: Record<string, () => Promise<MethodRunner>> = {
   linearizability: async () => (await import('./linearizability/index')).linearizabilityRunner,
+  jarzynski: async () => (await import('./jarzynski/index')).jarzynskiRunner,
   constraints: async () => (await import('./constraints/index')).constraintsRunner,
   lgcn: async () => (await import('./lgcn/index')).lgcnRunner,
   clustergcn: async () => (await import('./clustergcn/index')).clustergcnRunner,

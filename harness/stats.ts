@@ -12,6 +12,7 @@
 import binomialTest from '@stdlib/stats-binomial-test';
 import ttest from '@stdlib/stats-ttest';
 import normal from '@stdlib/stats-base-dists-normal';
+import studentT from '@stdlib/stats-base-dists-t';
 
 /** False-failure probability per run used by statistical properties unless they say otherwise. */
 export const DEFAULT_ALPHA = 1e-6;
@@ -58,6 +59,22 @@ export function normalQuantile(p: number): number {
 export function detectableMeanShift(sigma: number, samples: number, alpha = DEFAULT_ALPHA, power = DEFAULT_POWER): number {
   if (!(samples > 0)) throw new Error(`detectableMeanShift needs a positive sample count, got ${samples}`);
   return ((normalQuantile(1 - alpha / 2) + normalQuantile(power)) * sigma) / Math.sqrt(samples);
+}
+
+/**
+ * Returns the smallest shift of a mean that a two-sided one-sample t-test with `samples`
+ * observations of standard deviation `sigma` detects with probability `power` at level `alpha`.
+ * Use it instead of {@link detectableMeanShift} when there are few observations (tens to a few
+ * hundred): at alpha = 1e-6 the t quantile with 99 degrees of freedom is about 5.6, against 4.9
+ * for the normal one.
+ *
+ * δ = (t(1 − α/2; n − 1) + t(power; n − 1)) · σ / √n   (the usual approximation of the
+ * noncentral-t power)
+ */
+export function detectableMeanShiftT(sigma: number, samples: number, alpha = DEFAULT_ALPHA, power = DEFAULT_POWER): number {
+  if (!(samples > 1)) throw new Error(`detectableMeanShiftT needs at least 2 samples, got ${samples}`);
+  const dof = samples - 1;
+  return ((studentT.quantile(1 - alpha / 2, dof) + studentT.quantile(power, dof)) * sigma) / Math.sqrt(samples);
 }
 
 /**

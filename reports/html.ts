@@ -82,8 +82,9 @@ export async function renderMethodPage(results: Results, method: MethodResult): 
       .join('<br>');
     const detail = inv.failure ? `<details open><summary>failure</summary><pre>${escapeHtml(inv.failure)}</pre></details>` : '';
     const counterexample = inv.counterexample ? `<details><summary>counterexample</summary><pre>${escapeHtml(inv.counterexample.slice(0, 4000))}</pre></details>` : '';
+    const measured = (inv.details ?? []).length > 0 ? `<details><summary>measured</summary><pre>${escapeHtml(inv.details!.slice(0, 40).join('\n'))}</pre></details>` : '';
     parts.push(
-      `<tr><td><code>${escapeHtml(inv.id)}</code><br>${escapeHtml(inv.statement ?? '')} <span class="meta">(${escapeHtml(inv.kind ?? '')})</span>${detail}${counterexample}</td>` +
+      `<tr><td><code>${escapeHtml(inv.id)}</code><br>${escapeHtml(inv.statement ?? '')} <span class="meta">(${escapeHtml(inv.kind ?? '')})</span>${detail}${counterexample}${measured}</td>` +
         `<td class="${inv.status}">${inv.status}${inv.skipReason ? `<br><span class="meta">${escapeHtml(inv.skipReason)}</span>` : ''}</td><td class="num">${inv.runs} · ${inv.seed}</td><td>${controls}</td></tr>`,
     );
   }

@@ -117,6 +117,7 @@ export function joinResults(report: VitestJsonReport | null, specs: readonly Met
         controls,
       };
       if (failed?.failure) result.failure = failed.failure;
+      if (record?.kind === 'invariant' && record.details !== undefined) result.details = record.details;
       if (status === 'skipped' && skipped !== undefined) result.skipReason = skipped.title.slice(invariant.id.length).trim().replace(/^\(|\)$/g, '');
       if (status === 'skipped' && report === null) result.skipReason = 'properties were not run (--no-properties)';
       results.push(result);

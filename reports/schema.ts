@@ -40,6 +40,8 @@ export interface InvariantResult {
   failure?: string;
   /** Why the test was skipped, when it was. */
   skipReason?: string;
+  /** Measured figures of the check, one line each (statistical tests: p-value, alpha, detectable effect). */
+  details?: string[];
 }
 
 export interface ExperimentResult {

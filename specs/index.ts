@@ -6,6 +6,7 @@ import { linearizabilitySpec } from './linearizability';
 import { constraintsSpec } from './constraints';
 import { lgcnSpec } from './lgcn';
 import { clustergcnSpec } from './clustergcn';
+import { jarzynskiSpec } from './jarzynski';
 
 /** All eleven methods, in the order of the design document, with one-line titles. */
 export const METHODS: readonly { id: MethodId; title: string }[] = [
@@ -23,7 +24,7 @@ export const METHODS: readonly { id: MethodId; title: string }[] = [
 ];
 
 /** Specs of the methods the suite implements. */
-export const SPECS: readonly MethodSpec[] = [linearizabilitySpec, constraintsSpec, lgcnSpec, clustergcnSpec];
+export const SPECS: readonly MethodSpec[] = [jarzynskiSpec, constraintsSpec, linearizabilitySpec, lgcnSpec, clustergcnSpec];
 
 /** Returns the spec of `id`, or undefined when the method is not implemented yet. */
 export function specOf(id: string): MethodSpec | undefined {

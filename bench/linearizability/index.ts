@@ -24,7 +24,12 @@ function timeCheck(c: HistoryCase, repeats: number, model = c.model): { millis: 
   return { millis: quantile(times, 0.5), result };
 }
 
-const verdictName = (result: string) => (result === 'ok' ? 'linearizable' : result === 'illegal' ? 'not-linearizable' : result);
+/** Names a checker result the way EXPECTED.txt files name verdicts. */
+function verdictName(result: string): string {
+  if (result === 'ok') return 'linearizable';
+  if (result === 'illegal') return 'not-linearizable';
+  return result;
+}
 
 const recordedHistories: Experiment = {
   id: 'linearizability/recorded-histories',
@@ -181,7 +186,9 @@ const partitioning: Experiment = {
       rows.push([c.name, verdictName(perKey.result), perKey.millis, verdictName(whole.result), whole.millis, speedup]);
     }
 
-    const verdict = !sameVerdicts ? 'not-reproduced' : undecided ? 'inconclusive' : minSpeedup >= 10 ? 'reproduced' : 'not-reproduced';
+    let verdict: ExperimentReport['verdict'] = minSpeedup >= 10 ? 'reproduced' : 'not-reproduced';
+    if (undecided) verdict = 'inconclusive';
+    if (!sameVerdicts) verdict = 'not-reproduced';
     return {
       verdict,
       summary: `Per-key checking was at least ${minSpeedup.toFixed(0)}× faster than checking the whole store${undecided ? ' (one unpartitioned check ran out of its budget, so this is a lower bound)' : ''}; verdicts ${sameVerdicts ? 'agreed' : 'DISAGREED'}.`,

@@ -43,7 +43,7 @@ export interface BenchFile {
   benchmarks: BenchEntry[];
 }
 
-/** What is wrong with a bench file. */
+/** Kind of problem with a bench file. */
 export type BenchFileErrorCode = 'missing' | 'corrupt' | 'not-a-bench-file' | 'schema-version' | 'suite-version';
 
 /** A bench file that cannot be used as a baseline. */

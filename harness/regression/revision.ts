@@ -15,7 +15,7 @@ export class RevisionError extends Error {
 export interface CheckedOutRevision {
   dir: string;
   revision: string;
-  /** How its dependencies were provided. */
+  /** Source of its dependencies. */
   install: 'shared node_modules (same package-lock.json)' | 'npm ci';
   remove(): void;
 }

@@ -49,6 +49,11 @@ export interface CaseOutcome {
   runs: number;
   /** One line per failing case. */
   failures: string[];
+  /**
+   * Measured figures worth reporting even when every case passes, one line each: for a
+   * statistical check, its p-value, alpha and the smallest effect it detects.
+   */
+  details?: string[];
 }
 
 const DEFAULT_RUNS: PerProfile<number> = { quick: 100, full: 1000 };
@@ -117,6 +122,7 @@ export function caseInvariant<Subject>(spec: CaseInvariant<Subject>): void {
       seed,
       path: null,
       counterexample: outcome.failures.length === 0 ? null : outcome.failures.slice(0, 5).join('\n'),
+      ...(outcome.details === undefined ? {} : { details: outcome.details }),
     };
     if (outcome.failures.length > 0) {
       throw new Error(`${spec.id} failed on ${outcome.failures.length} of ${outcome.runs} cases:\n${outcome.failures.slice(0, 20).join('\n')}`);

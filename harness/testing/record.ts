@@ -15,6 +15,8 @@ export interface InvariantRunRecord {
   path: string | null;
   /** The (shrunk) failing case, printed; null when the invariant held. */
   counterexample: string | null;
+  /** Measured figures of the check (a statistical test's p-value, alpha, detectable effect). */
+  details?: string[];
 }
 
 /** Record of one negative control: the property run against a deliberately broken variant. */

@@ -1,5 +1,5 @@
 /**
- * Turning a system state's log into a history for the checker, in a canonical form: times are
+ * Turning a system state's log into a history for the checker, in a canonical form. Times are
  * replaced by their rank among the logged events, so two schedules that log the same events in
  * the same order give the same history, whatever other steps they interleave.
  */
@@ -39,11 +39,6 @@ export function historyOf(state: SystemState, operations: readonly HarnessOperat
 /** Canonical text of a history, equal for equal histories. */
 export function historyKey(history: History<unknown, unknown>): string {
   return history.map((op) => `${op.client}:${op.call}-${op.return ?? '*'}=${op.output === UNKNOWN ? '?' : JSON.stringify(op.output)}`).join(' ');
-}
-
-/** Whether every called operation of the history has returned. */
-export function isComplete(state: SystemState, operations: number): boolean {
-  return state.log.filter((e) => e.kind === 'return').length === operations;
 }
 
 /** A linearizability checker as the explorers call it. */

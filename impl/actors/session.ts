@@ -130,7 +130,7 @@ export class ExplorationSession {
     return encodeToken({ system: definition.name, harness: harness.name, config: { network: config.network, invokeAt: config.invokeAt, faults: config.faults }, choices: [...choices] });
   }
 
-  /** Returns the metrics; `exhausted` says whether the explorer covered its whole space. */
+  /** Returns the metrics, with `exhausted` set when the explorer covered its whole space. */
   result(exhausted: boolean): ExplorationResult {
     return {
       explorer: this.explorer,

@@ -128,7 +128,7 @@ function keyOf(payload: Payload): string | undefined {
 /** DS2's correct distributed register (DR). */
 export const leaderRegister: SystemDefinition = {
   name: 'register',
-  description: "DS2's distributed register: fixed leader, writes acknowledged after a majority holds them, reads answered by the leader after a majority round (XState machine)",
+  description: "DS2's distributed register: fixed leader, writes acknowledged after a majority stores them, reads served by the leader after a majority round (XState machine)",
   correct: true,
   bugs: [],
   agents: 2,
@@ -140,7 +140,7 @@ export const leaderRegister: SystemDefinition = {
 /** DS2's erroneous distributed register (EDR). */
 export const buggyLeaderRegister: SystemDefinition = {
   name: 'register-buggy',
-  description: "DS2's erroneous distributed register: the leader's own write counts as the acknowledging replica, and reads are answered from the local copy of the receiving agent (XState machine)",
+  description: "DS2's erroneous distributed register: the leader's own write counts as the acknowledging replica, and reads return the local copy of the receiving agent (XState machine)",
   correct: false,
   bugs: ['write acknowledged after the first replica ack (the leader itself)', 'read answered from the local copy of whichever agent receives it'],
   agents: 2,
