@@ -71,6 +71,7 @@ export async function mutationCommand(root: string, options: MutationCommandOpti
         equivalents,
         env,
         log,
+        quiet: options.quiet === true,
       });
       methods.push({ id: method.id, mutation });
       log.info(`mutation: ${method.id}: score ${formatPercent(mutation.score)} in ${formatNumber(mutation.durationMs / 1000)} s`);

@@ -6,7 +6,8 @@
  * StrykerJS has no time limit of its own, so each method's run is a child process stopped when
  * its budget runs out. A reporter plugin streams each mutant's result to a file as it comes,
  * so a stopped run still reports what it reached. StrykerJS writes its incremental file only
- * at the end of a run, so a run stopped by its budget saves nothing for the next one.
+ * at the end of a run, so for a stopped run the file is written here from that stream, and the
+ * next run goes on from where this one stopped.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger';
 import type { MethodMutation, MutantCounts, MutantRecord, MutantStatus } from '../../reports/schema';
 import { mutantKey, type EquivalentEntry } from './equivalent';
+import { writeIncrementalReport } from './incremental';
 import type { MethodSources } from './ownership';
 
 /** Options of {@link mutateMethod}. */
@@ -34,17 +36,32 @@ export interface MutationOptions {
   equivalents: ReadonlyMap<string, EquivalentEntry>;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** Keep StrykerJS's own output off stderr (it still goes to the run's log file). */
+  quiet: boolean;
 }
 
 /** A mutant as the result stream or StrykerJS's JSON report gives it. */
-interface RawMutant {
+export interface RawMutant {
+  id: string;
   file: string;
   mutator: string;
   replacement: string;
   location: MutantRecord['location'];
   status: string;
   statusReason?: string;
-  coveredBy?: number;
+  static?: boolean;
+  testsCompleted?: number;
+  /** Ids of the tests that ran the mutated code, and of those that failed on it. */
+  coveredBy?: string[];
+  killedBy?: string[];
+}
+
+/** A test of the initial run, as the result stream gives it. */
+export interface StreamTest {
+  id: string;
+  name: string;
+  /** Test file relative to the project root. */
+  file: string;
 }
 
 /** Seconds between asking StrykerJS to stop and killing it. */
@@ -73,10 +90,15 @@ export async function mutateMethod(method: MethodSources, options: MutationOptio
   writeFileSync(paths.config, `${JSON.stringify(strykerConfig(method, options, paths), null, 2)}\n`);
 
   options.log.info(`mutation: ${method.id}: mutating ${method.folders.join(', ')} (${method.files.length} files) against ${method.properties}/, budget ${options.budgetSeconds} s`);
-  const { code, stoppedByBudget } = await runStryker(options.root, paths.config, { ...options.env, PAPERPROOF_MUTANT_STREAM: paths.stream }, options.budgetSeconds, paths.log);
+  const env = { ...options.env, PAPERPROOF_MUTANT_STREAM: paths.stream };
+  const { code, stoppedByBudget } = await runStryker(options.root, paths.config, env, options.budgetSeconds, paths.log, options.quiet);
   const durationMs = Date.now() - started;
 
   const stream = readStream(paths.stream);
+  if (stoppedByBudget && stream.tests.length > 0) {
+    // StrykerJS saves its incremental file only when it finishes; save what this run reached.
+    writeIncrementalReport(incrementalPath(options, method.id), stream.tests, stream.mutants, options.root);
+  }
   const fromReport = existsSync(paths.report) ? readReport(paths.report, options.root) : null;
   const mutants = fromReport ?? stream.mutants;
   const complete = fromReport !== null && !stoppedByBudget;
@@ -108,7 +130,7 @@ export function strykerConfig(method: MethodSources, options: Pick<MutationOptio
     coverageAnalysis: 'perTest',
     concurrency: options.concurrency,
     incremental: true,
-    incrementalFile: relative(options.root, join(options.incrementalDir, `${method.id}.json`)),
+    incrementalFile: relative(options.root, incrementalPath(options, method.id)),
     force: options.force,
     reporters: ['json', 'paperproof-stream', 'progress-append-only'],
     jsonReporter: { fileName: relative(options.root, paths.report) },
@@ -122,8 +144,16 @@ export function strykerConfig(method: MethodSources, options: Pick<MutationOptio
   };
 }
 
-/** Runs StrykerJS with `config`; stops it when the budget runs out. Output goes to stderr and to `logPath`. */
-function runStryker(root: string, config: string, env: NodeJS.ProcessEnv, budgetSeconds: number, logPath: string): Promise<{ code: number; stoppedByBudget: boolean }> {
+/** Returns the path of a method's incremental file. */
+export function incrementalPath(options: Pick<MutationOptions, 'incrementalDir'>, id: string): string {
+  return join(options.incrementalDir, `${id}.json`);
+}
+
+/**
+ * Runs StrykerJS with `config` and stops it when the budget runs out. Its output goes to
+ * `logPath`, and to stderr unless `quiet`.
+ */
+function runStryker(root: string, config: string, env: NodeJS.ProcessEnv, budgetSeconds: number, logPath: string, quiet: boolean): Promise<{ code: number; stoppedByBudget: boolean }> {
   const require = createRequire(import.meta.url);
   const bin = join(dirname(require.resolve('@stryker-mutator/core/package.json')), 'bin', 'stryker.js');
   return new Promise((resolve, reject) => {
@@ -132,7 +162,7 @@ function runStryker(root: string, config: string, env: NodeJS.ProcessEnv, budget
     const log: Buffer[] = [];
     const forward = (chunk: Buffer) => {
       log.push(chunk);
-      process.stderr.write(chunk);
+      if (!quiet) process.stderr.write(chunk);
     };
     child.stdout.on('data', forward);
     child.stderr.on('data', forward);
@@ -173,11 +203,12 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 interface StreamContents {
   planned: number;
   reused: number;
+  tests: StreamTest[];
   mutants: RawMutant[];
 }
 
 function readStream(path: string): StreamContents {
-  const contents: StreamContents = { planned: 0, reused: 0, mutants: [] };
+  const contents: StreamContents = { planned: 0, reused: 0, tests: [], mutants: [] };
   if (!existsSync(path)) return contents;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
@@ -187,7 +218,9 @@ function readStream(path: string): StreamContents {
     } catch {
       continue; // the last line of a stopped run may be cut off
     }
-    if (record.event === 'plan') {
+    if (record.event === 'tests') {
+      contents.tests = record.tests as StreamTest[];
+    } else if (record.event === 'plan') {
       contents.planned = Number(record.mutants);
       contents.reused = Number(record.reused);
     } else if (record.event === 'mutant') {
@@ -200,13 +233,13 @@ function readStream(path: string): StreamContents {
 /** Reads StrykerJS's JSON report (mutation-testing-report-schema, 1-based lines and columns). */
 function readReport(path: string, root: string): RawMutant[] {
   const report = JSON.parse(readFileSync(path, 'utf8')) as {
-    files: Record<string, { mutants: { mutatorName: string; replacement?: string; location: MutantRecord['location']; status: string; statusReason?: string; coveredBy?: string[] }[] }>;
+    files: Record<string, { mutants: { id: string; mutatorName: string; replacement?: string; location: MutantRecord['location']; status: string; statusReason?: string; coveredBy?: string[]; killedBy?: string[] }[] }>;
   };
   const mutants: RawMutant[] = [];
   for (const [name, file] of Object.entries(report.files)) {
     const path = relative(root, join(root, name)).split(sep).join('/');
     for (const m of file.mutants) {
-      mutants.push({ file: path, mutator: m.mutatorName, replacement: m.replacement ?? '', location: m.location, status: m.status, statusReason: m.statusReason, coveredBy: m.coveredBy?.length });
+      mutants.push({ id: m.id, file: path, mutator: m.mutatorName, replacement: m.replacement ?? '', location: m.location, status: m.status, statusReason: m.statusReason, coveredBy: m.coveredBy, killedBy: m.killedBy });
     }
   }
   return mutants;
@@ -240,7 +273,7 @@ function classify(mutants: readonly RawMutant[], equivalents: ReadonlyMap<string
     let status = STATUS[m.status] ?? 'error';
     const listed = equivalents.get(key);
     const record: MutantRecord = { file: m.file, mutator: m.mutator, location: m.location, replacement: shorten(m.replacement), original: original(m), status };
-    if (m.coveredBy !== undefined) record.coveredBy = m.coveredBy;
+    if (m.coveredBy !== undefined) record.coveredBy = m.coveredBy.length;
     if (listed !== undefined) matched.add(key);
     if (listed !== undefined && (status === 'survived' || status === 'no-coverage')) {
       status = 'equivalent';
