@@ -3,7 +3,7 @@
  * equivalent-mutant list, the join into results.json, and the pages. Test names start with
  * `harness/`, which the report lists apart from method invariants.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
@@ -17,7 +17,8 @@ import { summarizeCoverage } from './coverage';
 import { formatLocation, mutantKey, readEquivalents } from './equivalent';
 import { COVERAGE_FILE_KIND, MUTATION_FILE_KIND, QUALITY_FILE_VERSION, attachQuality, readQualityFile, type CoverageFile, type MutationFile } from './files';
 import { armName, fileFigures, toRanges } from './istanbul';
-import { countStatuses, score } from './mutation';
+import { writeIncrementalReport } from './incremental';
+import { countStatuses, score, type RawMutant } from './mutation';
 import { methodSources, ownedFolders, ownersOf } from './ownership';
 
 function tempDir(): string {
@@ -241,5 +242,35 @@ describe('harness/quality', () => {
     expect(markdown).toContain('## Coverage and mutation testing');
     expect(markdown).toContain('| demo | 75.0% (3/4) | 50.0% (1/2) | 90.0% | 8 / 1 / 0 / 1 / 1 | 61 s |');
     expect(renderMarkdown(baseResults())).not.toContain('Coverage and mutation testing');
+  });
+  test('harness/quality incremental file of a stopped run keeps only results it can trust', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'impl/demo'), { recursive: true });
+    writeFileSync(join(root, 'impl/demo/a.ts'), 'export const a = 1 + 2;\n');
+    writeFileSync(join(root, 'impl/demo/b.ts'), 'export const b = 3;\n');
+    const at = (column: number) => ({ start: { line: 1, column }, end: { line: 1, column: column + 5 } });
+    const mutant = (id: string, file: string, status: string, killedBy: string[]): RawMutant => ({
+      id, file, mutator: 'ArithmeticOperator', replacement: '1 - 2', location: at(18), status, coveredBy: killedBy, killedBy,
+    });
+    const path = join(root, 'mutation/incremental/demo.json');
+    const firstTests = [{ id: 't1', name: 'demo adds', file: 'properties/demo/a.test.ts' }, { id: 't2', name: 'demo gone', file: 'properties/demo/a.test.ts' }];
+    writeIncrementalReport(path, firstTests, [mutant('1', 'impl/demo/a.ts', 'Killed', ['t1']), mutant('2', 'impl/demo/b.ts', 'Killed', ['t2']), mutant('3', 'impl/demo/a.ts', 'Pending', [])], root);
+    const first = JSON.parse(readFileSync(path, 'utf8'));
+    expect(first.files['impl/demo/a.ts'].source).toBe('export const a = 1 + 2;\n');
+    expect(first.files['impl/demo/a.ts'].mutants).toHaveLength(1); // the pending mutant is not a result
+    expect(first.testFiles['properties/demo/a.test.ts'].tests).toHaveLength(2);
+
+    // Second stopped run: it reached no mutant, b.ts is unchanged, and test ids were renumbered.
+    // The result for a.ts carries over with its killing test's new id; the one for b.ts is dropped
+    // because its killing test no longer exists.
+    writeIncrementalReport(path, [{ id: 'n7', name: 'demo adds', file: 'properties/demo/a.test.ts' }], [], root);
+    const second = JSON.parse(readFileSync(path, 'utf8'));
+    expect(second.files['impl/demo/a.ts'].mutants.map((m: { killedBy: string[] }) => m.killedBy)).toEqual([['n7']]);
+    expect(second.files['impl/demo/b.ts']).toBeUndefined();
+
+    // A changed source drops every carried result of that file.
+    writeFileSync(join(root, 'impl/demo/a.ts'), 'export const a = 1 + 20;\n');
+    writeIncrementalReport(path, [{ id: 'n8', name: 'demo adds', file: 'properties/demo/a.test.ts' }], [], root);
+    expect(JSON.parse(readFileSync(path, 'utf8')).files['impl/demo/a.ts']).toBeUndefined();
   });
 });
