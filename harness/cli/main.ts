@@ -9,7 +9,7 @@ import { DEFAULT_SEED, masterSeedFromEnv, parseSeed } from '../seed';
 import { benchCommand } from './bench';
 import { checkHistoryCommand } from './check-history';
 import { coverageCommand } from './coverage';
-import { DEFAULT_BUDGET_SECONDS, mutationCommand } from './mutation';
+import { DEFAULT_TOTAL_BUDGET_SECONDS, mutationCommand } from './mutation';
 import { weeklyCommand } from './weekly';
 import { runWorker } from '../regression/worker';
 import { EXPLORE_CHOICES, exploreCommand } from './explore';
@@ -157,7 +157,8 @@ function buildProgram(setExit: (code: number) => void, argv: readonly string[]):
     .command('mutation')
     .description('mutation-test each method against its own properties with StrykerJS; write mutation.json and quality.html; exit 1 when a run failed or ran out of budget')
     .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
-    .option('--budget <seconds>', 'wall-clock budget of each method\'s run', String(DEFAULT_BUDGET_SECONDS))
+    .option('--budget <seconds>', 'wall-clock budget of each method\'s run (default: --total-budget shared equally)')
+    .option('--total-budget <seconds>', 'wall-clock budget of the whole run, shared equally by the methods', String(DEFAULT_TOTAL_BUDGET_SECONDS))
     .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
     .option('--force', 'test every mutant again instead of reusing results from the incremental files')
     .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
@@ -174,7 +175,8 @@ function buildProgram(setExit: (code: number) => void, argv: readonly string[]):
     .description('the slow checks CI skips: the main job with coverage (run --coverage), then mutation testing; one report with both pages')
     .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
     .addOption(new Option('--profile <name>', 'profile of the main job').choices([...PROFILES]).default('quick'))
-    .option('--budget <seconds>', 'wall-clock budget of each method\'s mutation run', String(DEFAULT_BUDGET_SECONDS))
+    .option('--budget <seconds>', 'wall-clock budget of each method\'s mutation run (default: --total-budget shared equally)')
+    .option('--total-budget <seconds>', 'wall-clock budget of the whole mutation run, shared equally by the methods', String(DEFAULT_TOTAL_BUDGET_SECONDS))
     .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
     .option('--force', 'test every mutant again instead of reusing results from the incremental files')
     .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))

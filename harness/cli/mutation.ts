@@ -7,7 +7,7 @@
  * Exit code: 0 when every method's run finished, 1 when one failed or ran out of budget, 2 on bad
  * usage. Scores below the 90% aim do not change the exit code; the report shows them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MethodMutation } from '../../reports/schema';
@@ -16,23 +16,30 @@ import { formatNumber } from '../../reports/format';
 import { SPECS, parseMethodList } from '../../specs/index';
 import { createLogger } from '../logger';
 import { readEquivalents } from '../quality/equivalent';
-import { MUTATION_FILE_KIND, QUALITY_FILE_VERSION, type MutationFile } from '../quality/files';
+import { MUTATION_FILE_KIND, QUALITY_FILE_VERSION, readQualityFile, type MutationFile } from '../quality/files';
 import { mutateMethod } from '../quality/mutation';
 import { methodSources } from '../quality/ownership';
-import { publishQuality } from '../quality/publish';
+import { QUALITY_FILE_NAMES, publishQuality } from '../quality/publish';
 import type { MethodSpec } from '../spec';
 import { dataEnv } from './coverage';
 import { UsageError } from './errors';
 
 /** Tool named in the report, with the version pinned in package.json. */
 export const MUTATION_TOOL = 'StrykerJS 9.6.1 (vitest runner)';
-/** Default time budget of one method's run, in seconds. */
-export const DEFAULT_BUDGET_SECONDS = 900;
+/**
+ * Default time budget of a whole run, in seconds, shared equally by the methods it tests. 40
+ * minutes keeps the run well under an hour on 2 cores however many methods land; what a run does
+ * not reach, the next one tests (incremental mode).
+ */
+export const DEFAULT_TOTAL_BUDGET_SECONDS = 2400;
 
 export interface MutationCommandOptions {
   method?: string;
   out: string;
-  budget: string;
+  /** Budget of each method's run in seconds; default: the total budget shared equally. */
+  budget?: string;
+  /** Budget of the whole run in seconds, used when `budget` is not given. */
+  totalBudget?: string;
   concurrency?: string;
   force: boolean;
   incrementalDir: string;
@@ -45,7 +52,9 @@ export interface MutationCommandOptions {
 export async function mutationCommand(root: string, options: MutationCommandOptions): Promise<number> {
   const log = createLogger(options.quiet ? 'warn' : undefined);
   const specs = selectSpecs(options.method);
-  const budgetSeconds = parsePositive(options.budget, '--budget', 'seconds');
+  const budgetSeconds = options.budget === undefined
+    ? Math.floor(parsePositive(options.totalBudget ?? String(DEFAULT_TOTAL_BUDGET_SECONDS), '--total-budget', 'seconds') / specs.length)
+    : parsePositive(options.budget, '--budget', 'seconds');
   const concurrency = options.concurrency === undefined ? Math.max(1, Math.min(2, cpus().length)) : parsePositive(options.concurrency, '--concurrency', 'processes');
   if (!Number.isInteger(concurrency)) throw new UsageError(`--concurrency must be a whole number of processes, got '${options.concurrency}'`);
   let equivalents;
@@ -93,7 +102,7 @@ export async function mutationCommand(root: string, options: MutationCommandOpti
       methods: methods.map((m) => m.id),
       notes: [`Each method's source folders were mutated and run against its own properties only; per method the run had a budget of ${budgetSeconds} s.`],
     },
-    methods,
+    methods: withEarlierMethods(methods, resolve(options.out)),
   };
   const published = await publishQuality(resolve(options.out), file);
   log.info(`mutation: wrote ${published.file}${published.results === null ? '' : ` and joined it into ${published.results}`}; page ${published.page}`);
@@ -114,6 +123,26 @@ export function mutationTable(file: MutationFile): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('', `whole run: ${formatNumber(file.run.durationMs / 1000)} s with ${file.run.concurrency} test-runner processes`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Adds, after the methods of this run, the methods of the report folder's earlier mutation.json
+ * that this run did not test, so that testing one method at a time builds up the whole table.
+ * Each method keeps its own `measuredAt`.
+ */
+function withEarlierMethods(methods: { id: string; mutation: MethodMutation }[], outDir: string): { id: string; mutation: MethodMutation }[] {
+  const path = join(outDir, QUALITY_FILE_NAMES.mutation);
+  if (!existsSync(path)) return methods;
+  let earlier;
+  try {
+    earlier = readQualityFile(path);
+  } catch {
+    return methods; // an unreadable earlier file is replaced, not merged
+  }
+  if (earlier.kind !== MUTATION_FILE_KIND) return methods;
+  const tested = new Set(methods.map((m) => m.id));
+  const known = new Set(SPECS.map((s) => s.id as string));
+  return [...methods, ...earlier.methods.filter((m) => !tested.has(m.id) && known.has(m.id))];
 }
 
 function selectSpecs(method: string | undefined): MethodSpec[] {

@@ -8,12 +8,11 @@
 import { resolve } from 'node:path';
 import { createLogger } from '../logger';
 import { formatNumber } from '../../reports/format';
-import { DEFAULT_BUDGET_SECONDS, mutationCommand, type MutationCommandOptions } from './mutation';
+import { mutationCommand, type MutationCommandOptions } from './mutation';
 import { runWithCoverage } from './run-coverage';
 
-export interface WeeklyOptions extends Omit<MutationCommandOptions, 'budget'> {
+export interface WeeklyOptions extends MutationCommandOptions {
   profile: string;
-  budget?: string;
 }
 
 /** Runs the weekly checks and returns the exit code. */
@@ -30,7 +29,7 @@ export async function weeklyCommand(root: string, options: WeeklyOptions): Promi
   if (runCode === 2) return 2;
 
   log.info('weekly: step 2 of 2: paperproof mutation');
-  const mutationCode = await mutationCommand(root, { ...options, budget: options.budget ?? String(DEFAULT_BUDGET_SECONDS) });
+  const mutationCode = await mutationCommand(root, options);
 
   log.info(`weekly: done in ${formatNumber((Date.now() - started) / 60_000)} min (main job ${runCode === 0 ? 'passed' : `exit code ${runCode}`}, mutation testing ${mutationCode === 0 ? 'finished' : `exit code ${mutationCode}`})`);
   return Math.max(runCode, mutationCode);
