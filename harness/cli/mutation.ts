@@ -18,7 +18,7 @@ import { createLogger } from '../logger';
 import { readEquivalents } from '../quality/equivalent';
 import { MUTATION_FILE_KIND, QUALITY_FILE_VERSION, readQualityFile, type MutationFile } from '../quality/files';
 import { mutateMethod } from '../quality/mutation';
-import { methodSources } from '../quality/ownership';
+import { mutationScopes } from '../quality/ownership';
 import { QUALITY_FILE_NAMES, publishQuality } from '../quality/publish';
 import type { MethodSpec } from '../spec';
 import { dataEnv } from './coverage';
@@ -69,7 +69,7 @@ export async function mutationCommand(root: string, options: MutationCommandOpti
   const started = Date.now();
   const methods: { id: string; mutation: MethodMutation }[] = [];
   try {
-    for (const method of methodSources(root, specs)) {
+    for (const method of mutationScopes(root, SPECS).filter((m) => specs.some((s) => s.id === m.id))) {
       const mutation = await mutateMethod(method, {
         root,
         workDir: work,
@@ -100,7 +100,9 @@ export async function mutationCommand(root: string, options: MutationCommandOpti
       durationMs,
       concurrency,
       methods: methods.map((m) => m.id),
-      notes: [`Each method's source folders were mutated and run against its own properties only; per method the run had a budget of ${budgetSeconds} s.`],
+      notes: [
+        `Each method's source folders were mutated and run against its own properties; a folder several methods share is mutated in one of their runs, against the properties of all of them. Per method the run had a budget of ${budgetSeconds} s.`,
+      ],
     },
     methods: withEarlierMethods(methods, resolve(options.out)),
   };

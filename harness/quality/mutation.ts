@@ -18,7 +18,7 @@ import type { Logger } from '../logger';
 import type { MethodMutation, MutantCounts, MutantRecord, MutantStatus } from '../../reports/schema';
 import { mutantKey, type EquivalentEntry } from './equivalent';
 import { writeIncrementalReport } from './incremental';
-import type { MethodSources } from './ownership';
+import type { MutationScope } from './ownership';
 
 /** Options of {@link mutateMethod}. */
 export interface MutationOptions {
@@ -73,7 +73,7 @@ const STOP_GRACE_SECONDS = 10;
  * @returns the method's mutation record; `error` is set when StrykerJS failed before testing
  *   mutants (for example when the unmutated properties fail)
  */
-export async function mutateMethod(method: MethodSources, options: MutationOptions): Promise<MethodMutation> {
+export async function mutateMethod(method: MutationScope, options: MutationOptions): Promise<MethodMutation> {
   const started = Date.now();
   const measuredAt = new Date(started).toISOString();
   const base = { folders: method.folders, measuredAt, budgetSeconds: options.budgetSeconds };
@@ -89,7 +89,7 @@ export async function mutateMethod(method: MethodSources, options: MutationOptio
   const paths = { config: join(dir, 'stryker.config.json'), report: join(dir, 'report.json'), stream: join(dir, 'mutants.jsonl'), log: join(dir, 'stryker.log') };
   writeFileSync(paths.config, `${JSON.stringify(strykerConfig(method, options, paths), null, 2)}\n`);
 
-  options.log.info(`mutation: ${method.id}: mutating ${method.folders.join(', ')} (${method.files.length} files) against ${method.properties}/, budget ${options.budgetSeconds} s`);
+  options.log.info(`mutation: ${method.id}: mutating ${method.folders.join(', ')} (${method.files.length} files) against ${method.testFolders.map((f) => `${f}/`).join(', ')}, budget ${options.budgetSeconds} s`);
   const env = { ...options.env, PAPERPROOF_MUTANT_STREAM: paths.stream };
   const { code, stoppedByBudget } = await runStryker(options.root, paths.config, env, options.budgetSeconds, paths.log, options.quiet);
   const durationMs = Date.now() - started;
@@ -120,13 +120,13 @@ export async function mutateMethod(method: MethodSources, options: MutationOptio
 }
 
 /** Builds the StrykerJS configuration of one method. */
-export function strykerConfig(method: MethodSources, options: Pick<MutationOptions, 'root' | 'incrementalDir' | 'concurrency' | 'force'>, paths: { report: string }): Record<string, unknown> {
+export function strykerConfig(method: MutationScope, options: Pick<MutationOptions, 'root' | 'incrementalDir' | 'concurrency' | 'force'>, paths: { report: string }): Record<string, unknown> {
   const reporter = fileURLToPath(new URL('./stryker-stream-reporter.mjs', import.meta.url));
   return {
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner', reporter],
     mutate: [...method.folders.map((folder) => `${folder}/**/*.ts`), '!**/*.test.ts', '!**/*.d.ts'],
-    testFiles: [`${method.properties}/**/*.test.ts`],
+    testFiles: method.testFolders.map((folder) => `${folder}/**/*.test.ts`),
     coverageAnalysis: 'perTest',
     concurrency: options.concurrency,
     incremental: true,
@@ -257,7 +257,7 @@ const STATUS: Record<string, MutantStatus> = {
 };
 
 /** Sorts mutants into records, marks the listed equivalent ones, and finds stale list entries. */
-function classify(mutants: readonly RawMutant[], equivalents: ReadonlyMap<string, EquivalentEntry>, method: MethodSources, root: string) {
+function classify(mutants: readonly RawMutant[], equivalents: ReadonlyMap<string, EquivalentEntry>, method: MutationScope, root: string) {
   const sources = new Map<string, string[]>();
   const original = (m: RawMutant) => {
     if (!sources.has(m.file)) sources.set(m.file, readLines(root, m.file));

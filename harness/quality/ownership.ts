@@ -17,6 +17,16 @@ const EXTRA_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   linearizability: ['impl/actors', 'models'],
 };
 
+/**
+ * Shared folders are mutated in one method's run only, named here, so their mutants are not
+ * tested twice. That run's tests are the properties of every method that owns the folder, so a
+ * mutant of shared code counts as killed when any method that relies on the code notices it.
+ */
+const MUTATION_RUN_OF_SHARED: Readonly<Record<string, string>> = {
+  'impl/graph': 'lgcn',
+  'impl/gcn': 'lgcn',
+};
+
 /** Folders measured for coverage that belong to no method. */
 export const INFRASTRUCTURE_FOLDERS: readonly string[] = ['harness'];
 
@@ -29,6 +39,12 @@ export interface MethodSources {
   files: string[];
   /** Property test folder, or null when the method has none yet. */
   properties: string | null;
+}
+
+/** What one method's mutation run mutates and which properties it runs. */
+export interface MutationScope extends MethodSources {
+  /** Property folders whose tests the run may use: the method's own first. */
+  testFolders: string[];
 }
 
 /** Returns the folders `id` owns, whether or not they exist. */
@@ -52,6 +68,29 @@ export function methodSources(root: string, specs: readonly MethodSpec[]): Metho
       files: folders.flatMap((folder) => sourceFiles(root, folder)),
       properties: isFolder(join(root, properties)) ? properties : null,
     };
+  });
+}
+
+/**
+ * Returns each method's mutation scope: its folders less the shared ones another method's run
+ * mutates (see MUTATION_RUN_OF_SHARED), and as tests its own properties plus those of the other
+ * methods that own a folder it mutates.
+ *
+ * @example
+ * // lgcn mutates impl/lgcn, impl/graph and impl/gcn against properties/lgcn and properties/clustergcn;
+ * // clustergcn mutates impl/clustergcn against properties/clustergcn.
+ */
+export function mutationScopes(root: string, specs: readonly MethodSpec[]): MutationScope[] {
+  const sources = methodSources(root, specs);
+  const ids = new Set(sources.map((m) => m.id));
+  return sources.map((method) => {
+    const folders = method.folders.filter((folder) => {
+      const runner = MUTATION_RUN_OF_SHARED[folder];
+      return runner === undefined || runner === method.id || !ids.has(runner);
+    });
+    const sharers = sources.filter((other) => other.id !== method.id && other.folders.some((f) => folders.includes(f)));
+    const testFolders = [method.properties, ...sharers.map((other) => other.properties)].filter((p): p is string => p !== null);
+    return { ...method, folders, files: folders.flatMap((folder) => sourceFiles(root, folder)), testFolders };
   });
 }
 

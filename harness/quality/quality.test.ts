@@ -19,7 +19,7 @@ import { COVERAGE_FILE_KIND, MUTATION_FILE_KIND, QUALITY_FILE_VERSION, attachQua
 import { armName, fileFigures, toRanges } from './istanbul';
 import { writeIncrementalReport } from './incremental';
 import { countStatuses, score, type RawMutant } from './mutation';
-import { methodSources, ownedFolders, ownersOf } from './ownership';
+import { methodSources, mutationScopes, ownedFolders, ownersOf } from './ownership';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'paperproof-quality-'));
@@ -103,6 +103,21 @@ describe('harness/quality', () => {
     expect(ownedFolders('clustergcn')).toEqual(['impl/clustergcn', 'impl/graph', 'impl/gcn']);
     expect(ownedFolders('jarzynski')).toEqual(['impl/jarzynski']);
     for (const s of SPECS) expect(ownedFolders(s.id)[0]).toBe(`impl/${s.id}`);
+  });
+
+  test('harness/quality shared folders are mutated once, against every sharer', () => {
+    const root = tempDir();
+    for (const folder of ['impl/lgcn', 'impl/clustergcn', 'impl/graph', 'impl/gcn', 'properties/lgcn', 'properties/clustergcn']) mkdirSync(join(root, folder), { recursive: true });
+    for (const file of ['impl/lgcn/a.ts', 'impl/clustergcn/b.ts', 'impl/graph/c.ts', 'impl/gcn/d.ts']) writeFileSync(join(root, file), 'export {};\n');
+    const [lgcn, cluster] = mutationScopes(root, [spec('lgcn'), spec('clustergcn')]);
+    expect(lgcn!.folders).toEqual(['impl/lgcn', 'impl/graph', 'impl/gcn']);
+    expect(lgcn!.testFolders).toEqual(['properties/lgcn', 'properties/clustergcn']);
+    expect(cluster!.folders).toEqual(['impl/clustergcn']);
+    expect(cluster!.files).toEqual(['impl/clustergcn/b.ts']);
+    expect(cluster!.testFolders).toEqual(['properties/clustergcn']);
+    // Without lgcn among the specs, clustergcn's run mutates the shared folders itself.
+    const [alone] = mutationScopes(root, [spec('clustergcn')]);
+    expect(alone!.folders).toEqual(['impl/clustergcn', 'impl/graph', 'impl/gcn']);
   });
 
   test('harness/quality file figures from counters', () => {
