@@ -77,7 +77,7 @@ function renderRunRecords(results: Results): string {
   if (mutation !== undefined) {
     parts.push(
       `<p class="meta">Mutation testing measured ${escapeHtml(mutation.measuredAt)} by ${escapeHtml(mutation.tool)} with ${mutation.concurrency} test-runner processes, ` +
-        `${mutation.methods.length} methods in ${formatNumber(mutation.durationMs / 1000)} s (<code>${escapeHtml(mutation.command)}</code>). ` +
+        `${mutation.methods.length} method${mutation.methods.length === 1 ? '' : 's'} in ${formatNumber(mutation.durationMs / 1000)} s (<code>${escapeHtml(mutation.command)}</code>). ` +
         'The score is killed and timed-out mutants over all tested mutants that are not listed as equivalent; uncovered mutants count as survivors.</p>',
     );
     for (const note of mutation.notes) parts.push(`<p class="meta">${escapeHtml(note)}</p>`);
