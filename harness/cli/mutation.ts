@@ -18,6 +18,7 @@ import { createLogger } from '../logger';
 import { readEquivalents } from '../quality/equivalent';
 import { MUTATION_FILE_KIND, QUALITY_FILE_VERSION, readQualityFile, type MutationFile } from '../quality/files';
 import { mutateMethod } from '../quality/mutation';
+import { MUTANT_RUN_CASES } from '../testing/mutant-run';
 import { mutationScopes } from '../quality/ownership';
 import { QUALITY_FILE_NAMES, publishQuality } from '../quality/publish';
 import type { MethodSpec } from '../spec';
@@ -102,6 +103,7 @@ export async function mutationCommand(root: string, options: MutationCommandOpti
       methods: methods.map((m) => m.id),
       notes: [
         `Each method's source folders were mutated and run against its own properties; a folder several methods share is mutated in one of their runs, against the properties of all of them. Per method the run had a budget of ${budgetSeconds} s.`,
+        `In the test runs of mutants, negative controls were left out (they test the properties, not the method) and each property checked at most its first ${MUTANT_RUN_CASES} generated cases, the same cases npm test checks first; the score is therefore a lower bound of what npm test detects.`,
       ],
     },
     methods: withEarlierMethods(methods, resolve(options.out)),

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger';
 import type { MethodMutation, MutantCounts, MutantRecord, MutantStatus } from '../../reports/schema';
 import { mutantKey, type EquivalentEntry } from './equivalent';
+import { MUTANT_RUN_VARIABLE } from '../testing/mutant-run';
 import { writeIncrementalReport } from './incremental';
 import type { MutationScope } from './ownership';
 
@@ -90,7 +91,7 @@ export async function mutateMethod(method: MutationScope, options: MutationOptio
   writeFileSync(paths.config, `${JSON.stringify(strykerConfig(method, options, paths), null, 2)}\n`);
 
   options.log.info(`mutation: ${method.id}: mutating ${method.folders.join(', ')} (${method.files.length} files) against ${method.testFolders.map((f) => `${f}/`).join(', ')}, budget ${options.budgetSeconds} s`);
-  const env = { ...options.env, PAPERPROOF_MUTANT_STREAM: paths.stream };
+  const env = { ...options.env, PAPERPROOF_MUTANT_STREAM: paths.stream, [MUTANT_RUN_VARIABLE]: '1' };
   const { code, stoppedByBudget } = await runStryker(options.root, paths.config, env, options.budgetSeconds, paths.log, options.quiet);
   const durationMs = Date.now() - started;
 

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { test } from 'vitest';
 import { forProfile, profileFromEnv, type PerProfile } from '../profile';
 import { deriveSeed, masterSeedFromEnv } from '../seed';
+import { MUTANT_RUN_CASES, inMutantRun } from './mutant-run';
 import { controlTestName } from './record';
 
 /** A broken variant of the subject, named by what is wrong with it. */
@@ -58,6 +59,7 @@ export interface CaseOutcome {
 
 const DEFAULT_RUNS: PerProfile<number> = { quick: 100, full: 1000 };
 
+
 /**
  * Registers the tests of an invariant checked by a property.
  *
@@ -68,7 +70,8 @@ export function propertyInvariant<Subject>(spec: PropertyInvariant<Subject>): vo
   const profile = profileFromEnv();
   const master = masterSeedFromEnv();
   const seed = deriveSeed(master, spec.id);
-  const numRuns = forProfile(spec.numRuns ?? DEFAULT_RUNS, profile);
+  const fullRuns = forProfile(spec.numRuns ?? DEFAULT_RUNS, profile);
+  const numRuns = inMutantRun() ? Math.min(fullRuns, MUTANT_RUN_CASES) : fullRuns;
   const controlRuns = forProfile(spec.controlNumRuns ?? spec.numRuns ?? DEFAULT_RUNS, profile);
 
   test(spec.id, async (context) => {
@@ -88,7 +91,7 @@ export function propertyInvariant<Subject>(spec: PropertyInvariant<Subject>): vo
     }
   }, spec.timeoutMs);
 
-  for (const control of spec.controls) {
+  for (const control of inMutantRun() ? [] : spec.controls) {
     test(controlTestName(spec.id, control.name), async (context) => {
       const details = await fc.check(spec.property(control.subject), { seed, numRuns: controlRuns });
       context.task.meta.paperproof = {
@@ -130,7 +133,7 @@ export function caseInvariant<Subject>(spec: CaseInvariant<Subject>): void {
     if (outcome.runs === 0) throw new Error(`${spec.id} checked no cases; a check over zero cases proves nothing`);
   }, spec.timeoutMs);
 
-  for (const control of spec.controls) {
+  for (const control of inMutantRun() ? [] : spec.controls) {
     test(controlTestName(spec.id, control.name), async (context) => {
       const outcome = await spec.check(control.subject);
       context.task.meta.paperproof = {

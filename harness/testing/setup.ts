@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { profileFromEnv } from '../profile';
 import { masterSeedFromEnv } from '../seed';
+import { MUTANT_RUN_CASES, inMutantRun } from './mutant-run';
 
 const profile = profileFromEnv();
-fc.configureGlobal({ numRuns: profile === 'full' ? 1000 : 100, seed: masterSeedFromEnv() });
+const numRuns = profile === 'full' ? 1000 : 100;
+fc.configureGlobal({ numRuns: inMutantRun() ? Math.min(numRuns, MUTANT_RUN_CASES) : numRuns, seed: masterSeedFromEnv() });
