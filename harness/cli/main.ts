@@ -113,6 +113,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--threshold <fraction>', 'smallest relative change reported as slower or faster', '0.05')
     .option('--alpha <p>', 'significance level of the Mann–Whitney U test', '0.01')
     .option('--allow-backend-mismatch', 'compare figures measured on different tensor backends')
+    .option('--no-pin', 'in --compare and --calibrate, leave the two workers unpinned instead of on one core')
     .option('--calibrate', 'measure false alarms (the tree against itself) and power (injected slowdowns) of the comparison')
     .option('--comparisons <n>', 'comparisons per calibration setting', '20')
     .option('--target <id>', 'benchmark that gets the injected slowdowns in --calibrate')
