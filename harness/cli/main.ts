@@ -111,7 +111,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--baseline <file>', 'compare this run with a saved baseline file')
     .option('--compare <ref>', 'compare the working tree with git revision REF, both run interleaved (recommended in CI)')
     .option('--threshold <fraction>', 'smallest relative change reported as slower or faster', '0.05')
-    .option('--alpha <p>', 'significance level of the Mann–Whitney U test', '0.01')
+    .option('--alpha <p>', 'significance level of the rank test (Wilcoxon signed-rank for --compare, Mann–Whitney U for --baseline)', '0.01')
     .option('--allow-backend-mismatch', 'compare figures measured on different tensor backends')
     .option('--no-pin', 'in --compare and --calibrate, leave the two workers unpinned instead of on one core')
     .option('--calibrate', 'measure false alarms (the tree against itself) and power (injected slowdowns) of the comparison')
