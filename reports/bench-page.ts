@@ -134,7 +134,7 @@ async function calibrationSection(c: CalibrationResult): Promise<string> {
     ],
   });
   return (
-    `<h2>Calibration on this machine</h2><p class="meta">${escapeHtml(c.createdAt)} · suites of ${escapeHtml(c.methods.join(', '))} (${c.benchmarks.length} benchmarks) · ${c.rounds} rounds of ${c.sliceMs} ms per comparison · backend ${escapeHtml(c.backend.used)}.</p>` +
+    `<h2>Calibration on this machine</h2><p class="meta">${escapeHtml(c.createdAt)} · suites of ${escapeHtml(c.methods.join(', '))} (${c.benchmarks.length} benchmarks) · ${c.rounds} rounds of ${c.sliceMs} ms per comparison · backend ${escapeHtml(c.backend.used)}${c.placement === undefined ? '' : ` · ${escapeHtml(c.placement)}`}.</p>` +
     `<p>False alarms: the tree compared with itself ${c.falseAlarms.comparisons} times flagged ${c.falseAlarms.flagged} of ${c.falseAlarms.decisions} benchmark decisions (${(100 * c.falseAlarms.rate).toFixed(1)}%).</p>` +
     `<p>Power: a slowdown injected into <code>${escapeHtml(c.power[0]?.target ?? '')}</code>; the smallest flagged in at least 95% of comparisons: <b>${c.smallestReliable === null ? 'none of those tried' : `${(100 * c.smallestReliable).toFixed(0)}%`}</b>.</p>` +
     `<table><tr><th>slowdown</th><th>flagged</th><th>rate</th><th>median measured ratio</th></tr>${rows}</table><figure>${svg}</figure>`

@@ -37,6 +37,8 @@ export interface BenchOptions {
   threshold: string;
   alpha: string;
   allowBackendMismatch: boolean;
+  /** False with --no-pin: leave the comparison's workers unpinned. */
+  pin?: boolean;
   out: string;
   data?: string;
   calibrate: boolean;
@@ -67,11 +69,12 @@ export async function benchCommand(root: string, options: BenchOptions): Promise
     const comparisons = positiveInteger(options.comparisons, '--comparisons');
     log.info(`calibrating on ${methods.join(', ')}: ${comparisons} comparisons of this tree with itself, then ${comparisons} per injected slowdown (${rounds} rounds of ${sliceMs} ms slices each)`);
     const result = await usage(() =>
-      calibrate({ launcherRoot: root, root, methods, profile: options.profile, seed: options.seed, data, backend: options.backend, rounds, sliceMs, nullComparisons: comparisons, powerComparisons: comparisons, slowdowns: [0.02, 0.05, 0.1, 0.2], target: options.target, settings, onProgress: (m) => log.info(m) }),
+      calibrate({ launcherRoot: root, root, methods, profile: options.profile, seed: options.seed, data, backend: options.backend, rounds, sliceMs, nullComparisons: comparisons, powerComparisons: comparisons, slowdowns: [0.02, 0.05, 0.1, 0.2], target: options.target, settings, pin: options.pin !== false, onProgress: (m) => log.info(m) }),
     );
     writeFileSync(join(outDir, 'calibration.json'), `${JSON.stringify(result, null, 2)}\n`);
     await writeBenchPage(outDir, { calibration: result });
     const lines = [
+      `placement: ${result.placement}`,
       `false alarms: ${result.falseAlarms.flagged} of ${result.falseAlarms.decisions} decisions (${(100 * result.falseAlarms.rate).toFixed(1)}%) in ${result.falseAlarms.comparisons} comparisons of the tree with itself`,
       ...result.power.map((p) => `${(100 * p.slowdown).toFixed(0)}% slowdown of ${p.target}: flagged in ${p.detected} of ${p.comparisons} comparisons (${(100 * p.rate).toFixed(0)}%), median measured ratio ${p.medianRatio.toFixed(3)}`),
       `smallest slowdown flagged in at least 95% of comparisons: ${result.smallestReliable === null ? 'none of those tried' : `${(100 * result.smallestReliable).toFixed(0)}%`}`,
@@ -85,11 +88,11 @@ export async function benchCommand(root: string, options: BenchOptions): Promise
     try {
       log.info(`comparing ${options.compare} (${checkout.revision.slice(0, 10)}, dependencies: ${checkout.install}) with the working tree, interleaved, ${rounds} rounds`);
       const result = await usage(() =>
-        compareTrees({ launcherRoot: root, baselineRoot: checkout.dir, candidateRoot: root, methods, profile: options.profile, seed: options.seed, data, backend: options.backend, rounds, sliceMs, settings, allowBackendMismatch: options.allowBackendMismatch, onRound: (r, n) => log.info(`round ${r}/${n}`) }),
+        compareTrees({ launcherRoot: root, baselineRoot: checkout.dir, candidateRoot: root, methods, profile: options.profile, seed: options.seed, data, backend: options.backend, rounds, sliceMs, settings, allowBackendMismatch: options.allowBackendMismatch, pin: options.pin !== false, onRound: (r, n) => log.info(`round ${r}/${n}`) }),
       );
       for (const id of result.onlyBaseline) log.warn(`${id} exists only in ${options.compare}; not compared`);
       for (const id of result.onlyCandidate) log.warn(`${id} exists only in the working tree; not compared`);
-      const header = `baseline ${options.compare} (${checkout.revision.slice(0, 10)}) against the working tree, interleaved in ${rounds} rounds`;
+      const header = `baseline ${options.compare} (${checkout.revision.slice(0, 10)}) against the working tree, interleaved in ${rounds} rounds; ${result.placement}`;
       writeFileSync(join(outDir, 'bench-comparison.json'), `${JSON.stringify({ kind: 'paperproof-bench-comparison', createdAt: new Date().toISOString(), header, ...result }, null, 2)}\n`);
       await writeBenchPage(outDir, { comparison: { header, benchmarks: result.benchmarks, settings: { ...DEFAULT_SETTINGS, ...settings } } });
       process.stdout.write(comparisonTable(header, result.benchmarks, settings));

@@ -3,7 +3,7 @@
  * there is none (the same tree against itself), and how often it flags a known slowdown injected
  * into one benchmark, at several sizes. Both use the interleaved comparison `--compare` uses.
  */
-import { BenchWorker, compareWorkers, type CompareOptions } from './compare';
+import { BenchWorker, compareWorkers, pinTogether, type CompareOptions } from './compare';
 import type { ComparisonSettings } from './statistics';
 import type { ReadyMessage } from './worker';
 
@@ -18,6 +18,8 @@ export interface CalibrationOptions extends Pick<CompareOptions, 'launcherRoot' 
   /** Benchmark that gets the slowdown (default: the first). */
   target?: string;
   settings?: Partial<ComparisonSettings>;
+  /** Pin both workers to one core (default true). */
+  pin?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -36,6 +38,8 @@ export interface CalibrationResult {
   /** Smallest injected slowdown detected in at least 95% of its comparisons, or null. */
   smallestReliable: number | null;
   backend: ReadyMessage['backend'];
+  /** Where the workers ran: the core both were pinned to, or why they were not pinned. */
+  placement: string;
 }
 
 /** Runs the calibration; takes about (null + slowdowns × power) comparisons of the suite. */
@@ -43,6 +47,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   const a = new BenchWorker(options.launcherRoot, options.root);
   const b = new BenchWorker(options.launcherRoot, options.root);
   try {
+    const placement = options.pin === false ? 'not pinned (--no-pin)' : pinTogether([a, b]);
     const prepare = { type: 'prepare', methods: options.methods, profile: options.profile, seed: options.seed, data: options.data, backend: options.backend };
     const ready = await a.request<ReadyMessage>(prepare);
     await b.request<ReadyMessage>(prepare);
@@ -93,6 +98,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
       power,
       smallestReliable: reliable.length === 0 ? null : Math.min(...reliable),
       backend: ready.backend,
+      placement,
     };
   } finally {
     a.close();

@@ -8,8 +8,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../rng';
 import { BenchFileError, readBenchFile } from './bench-file';
+import { parseCpuList } from './compare';
 import { checkoutRevision, RevisionError } from './revision';
-import { bootstrapRatio, comparePaired, compareSamples, mannWhitneyU } from './statistics';
+import { bootstrapRatio, compareLogRatios, comparePaired, compareSamples, mannWhitneyU } from './statistics';
 
 /** Round medians around `median` with 3% log-normal noise. */
 function rounds(rng: Rng, median: number, n = 15): number[] {
@@ -65,6 +66,27 @@ describe('regression statistics', () => {
     expect(low).toBeLessThan(1.1);
     expect(high).toBeGreaterThan(1.1);
     expect(() => compareSamples([1, 2], [1, 2, 3])).toThrow(/at least 3 per side/);
+  });
+
+  test('harness/regression per-round log-ratios given directly', () => {
+    // Thirty rounds, each the median of five finer pairs, 10% slower with 2% noise.
+    const rng = new Rng(8);
+    const logs = Array.from({ length: 30 }, () => Math.log(1.1) + 0.02 * rng.normal());
+    const ones = logs.map(() => 1);
+    const slower = compareLogRatios(logs, ones, ones);
+    expect(slower.change).toBe('slower');
+    expect(slower.ratio).toBeGreaterThan(1.08);
+    expect(slower.ratio).toBeLessThan(1.12);
+    const centred = compareLogRatios(logs.map((d) => d - Math.log(1.1)), ones, ones);
+    expect(centred.change).toBe('unchanged');
+    expect(() => compareLogRatios([0.1, Number.NaN, 0.1], ones, ones)).toThrow(/not finite/);
+    expect(() => compareLogRatios([0.1, 0.1], ones, ones)).toThrow(/at least 3 rounds/);
+  });
+
+  test('harness/regression CPU lists as taskset prints them', () => {
+    expect(parseCpuList('0,1')).toEqual([0, 1]);
+    expect(parseCpuList(' 0-3,6\n')).toEqual([0, 1, 2, 3, 6]);
+    expect(parseCpuList('')).toEqual([]);
   });
 });
 

@@ -89,14 +89,26 @@ export function compareSamples(baseline: readonly number[], candidate: readonly 
  * @throws Error when the two sides have different numbers of rounds or fewer than 3.
  */
 export function comparePaired(baseline: readonly number[], candidate: readonly number[], settings: Partial<ComparisonSettings> = {}): Comparison {
-  const s = { ...DEFAULT_SETTINGS, ...settings };
   if (baseline.length !== candidate.length) throw new Error(`paired comparison needs as many baseline rounds as candidate rounds, got ${baseline.length} and ${candidate.length}`);
-  if (baseline.length < 3) throw new Error(`a comparison needs at least 3 rounds, got ${baseline.length}`);
   const logs = baseline.map((b, i) => {
     const c = candidate[i]!;
     if (!(b > 0) || !(c > 0) || !Number.isFinite(b) || !Number.isFinite(c)) throw new Error(`round ${i} has a non-positive or non-finite timing (${b}, ${c})`);
     return Math.log(c / b);
   });
+  return compareLogRatios(logs, baseline, candidate, settings);
+}
+
+/**
+ * The paired comparison of {@link comparePaired} from per-round log-ratios given directly, for a
+ * round whose log-ratio is itself a median over several finer pairs (see `compareWorkers`).
+ * `baseline` and `candidate` are the per-round timings behind them, used only for the counts and U.
+ *
+ * @throws Error when there are fewer than 3 rounds or a log-ratio is not finite.
+ */
+export function compareLogRatios(logs: readonly number[], baseline: readonly number[], candidate: readonly number[], settings: Partial<ComparisonSettings> = {}): Comparison {
+  const s = { ...DEFAULT_SETTINGS, ...settings };
+  if (logs.length < 3) throw new Error(`a comparison needs at least 3 rounds, got ${logs.length}`);
+  if (logs.some((d) => !Number.isFinite(d))) throw new Error('a per-round log-ratio is not finite');
 
   const medianOf = (xs: ArrayLike<number>) => quantile(Array.from(xs).sort((a, b) => a - b), 0.5);
   const ratio = Math.exp(medianOf(logs));
@@ -112,7 +124,7 @@ export function comparePaired(baseline: readonly number[], candidate: readonly n
   const sorted = Array.from(boot).sort((a, b) => a - b);
   const tail = (1 - s.confidence) / 2;
   const interval: [number, number] = [quantile(sorted, tail), quantile(sorted, 1 - tail)];
-  return { design: 'paired', test: 'Wilcoxon signed-rank (paired rounds)', ratio, interval, u: mannWhitneyU(baseline, candidate), pValue, change: decide(pValue, interval, s), baselineSamples: baseline.length, candidateSamples: candidate.length };
+  return { design: 'paired', test: 'Wilcoxon signed-rank (paired rounds)', ratio, interval, u: mannWhitneyU(baseline, candidate), pValue, change: decide(pValue, interval, s), baselineSamples: logs.length, candidateSamples: logs.length };
 }
 
 function decide(pValue: number, interval: [number, number], s: ComparisonSettings): Change {
