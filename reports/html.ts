@@ -37,8 +37,8 @@ function header(results: Results): string {
   );
 }
 
-/** Renders the overview page. */
-export function renderIndex(results: Results): string {
+/** Renders the overview page; `links.bench` adds a link to `bench.html` (written by `paperproof bench`). */
+export function renderIndex(results: Results, links: { bench?: boolean } = {}): string {
   const withQuality = hasQuality(results);
   const rows = results.methods
     .map((m) => {
@@ -61,7 +61,8 @@ export function renderIndex(results: Results): string {
       `<table><tr><th>method</th><th>invariants passed</th><th>negative controls rejected</th><th>claims</th><th>benchmarks</th>` +
       `${withQuality ? '<th>lines covered</th><th>branches covered</th><th>mutation score</th>' : ''}</tr>${rows}</table>` +
       `<p class="meta">Machine-readable results: <a href="results.json">results.json</a> · CI summary: <a href="summary.md">summary.md</a>` +
-      `${withQuality ? ' · coverage and mutation testing: <a href="quality.html">quality.html</a>' : ''}</p>`,
+      `${withQuality ? ' · coverage and mutation testing: <a href="quality.html">quality.html</a>' : ''}` +
+      `${links.bench ? ' · benchmark comparisons and calibration: <a href="bench.html">bench.html</a>' : ''}</p>`,
   );
 }
 

@@ -2,7 +2,7 @@
  * Writes the three report files: `results.json`, `summary.md` and `index.html` (with one page per
  * method under `methods/`), and `quality.html` when coverage or mutation figures are present.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderIndex, renderMethodPage, renderQualityPage } from './html';
 import { hasQuality } from './quality';
@@ -20,7 +20,7 @@ export async function writeReports(results: Results, outDir: string): Promise<st
   };
   write('results.json', `${JSON.stringify(results, null, 2)}\n`);
   write('summary.md', renderMarkdown(results));
-  write('index.html', renderIndex(results));
+  write('index.html', renderIndex(results, { bench: existsSync(join(outDir, 'bench.html')) }));
   for (const method of results.methods) write(join('methods', `${method.id}.html`), await renderMethodPage(results, method));
   if (hasQuality(results)) write('quality.html', renderQualityPage(results, { methodPages: true }));
   return written;
