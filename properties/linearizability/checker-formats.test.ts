@@ -35,7 +35,7 @@ const cases: FormatCase[] = [
   {
     name: 'jepsen with other loggers, nemesis, failed read and write, timeout',
     text: [
-      'INFO  jepsen.core - starting',
+      'INFO  jepsen.core   - starting',
       `${J}:nemesis\t:info\t:start\tnil`,
       `${J}0\t:invoke\t:read\tnil`,
       `${J}1\t:invoke\t:write\t3`,

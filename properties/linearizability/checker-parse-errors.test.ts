@@ -71,6 +71,7 @@ const cases: ErrorCase[] = [
   { name: 'auto: JSON without a model', run: (p) => p(`[${READ}]`, 'auto'), code: 'invalid-history', line: undefined, mentions: ['names no "model"', '--model NAME'] },
   { name: 'jepsen log checked as kv', run: (p) => p(jepsen('0 :invoke :read nil'), 'jepsen', 'kv'), code: 'invalid-history', line: undefined, mentions: ["model 'cas-register', not 'kv'", '--model cas-register'] },
   { name: 'kv history checked as register', run: (p) => p(kv(0, 'invoke', 'get', 'k', 'nil'), 'porcupine-kv', 'register'), code: 'invalid-history', line: undefined, mentions: ["model 'kv', not 'register'", '--model kv'] },
+  { name: 'auto: spaced kv map checked as register', run: (p) => p(`{ ${kv(0, 'invoke', 'get', 'k', 'nil').slice(1)}`, 'auto', 'register'), code: 'invalid-history', line: undefined, mentions: ["a porcupine-kv history is checked with model 'kv', not 'register'"] },
   { name: 'kv history checked as cas-register', run: (p) => p(kv(0, 'invoke', 'get', 'k', 'nil'), 'porcupine-kv', 'cas-register'), code: 'invalid-history', line: undefined, mentions: ["not 'cas-register'"] },
   { name: 'missing file', run: () => readHistoryFile(join(tmpdir(), 'paperproof-no-such-history.json')), code: 'unreadable-file', line: undefined, file: join(tmpdir(), 'paperproof-no-such-history.json'), mentions: ['file not found; check the path'] },
   { name: 'folder instead of a file', run: () => readHistoryFile(TEMP_FOLDER), code: 'unreadable-file', line: undefined, file: TEMP_FOLDER, mentions: ['cannot read the file (EISDIR)'] },
@@ -105,6 +106,7 @@ const cases: ErrorCase[] = [
 
   // JSON histories and the model decoders.
   { name: 'json: bad syntax inside the file', run: (p) => p('{"operations": [1 2],\n "model": "register"}', 'json', 'register'), code: 'malformed-line', line: 1, mentions: ['invalid JSON (CommaExpected)', 'cut off or hand-edited'] },
+  { name: 'json: bad syntax after indentation', run: (p) => p('   [1 2]', 'json', 'register'), code: 'malformed-line', line: 1, mentions: ['invalid JSON (CommaExpected)'] },
   { name: 'json: missing close bracket', run: (p) => p('[\n1,\n2\n', 'json', 'register'), code: 'truncated', line: 4, mentions: ['invalid JSON (CloseBracketExpected)'] },
   { name: 'json: value missing at the end', run: (p) => p(`[${READ},`, 'json', 'register'), code: 'truncated', line: 1, mentions: ['invalid JSON (ValueExpected)'] },
   { name: 'json: string cut at the end', run: (p) => p('{"model": "regis', 'json', 'register'), code: 'truncated', line: 1, mentions: ['invalid JSON (UnexpectedEndOfString)'] },
