@@ -3,10 +3,10 @@
  * and the history validation: each must raise a HistoryError with its code and line, and a
  * message that quotes the offending value and gives the fix.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
 import { registerModel } from '../../models/register';
 import { caseInvariant } from '../../harness/testing/invariant';
 import { check } from '../../impl/linearizability/checker';
@@ -167,6 +167,8 @@ function mismatch(c: ErrorCase, error: unknown): string | null {
 }
 
 describe('history errors', () => {
+  afterAll(() => rmSync(TEMP_FOLDER, { recursive: true, force: true }));
+
   caseInvariant<Parser>({
     id: 'linearizability/malformed-input-rejected',
     subject: realParser,
