@@ -137,6 +137,12 @@ export const constraintsSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['joint layer without input checks'],
     },
+    {
+      id: 'constraints/malformed-specs-rejected',
+      statement: 'Each malformed field of a fixed or joint constraint set, an unknown mode, an unbounded set in ray or boundary mode, and quadratic rows given to the differentiable Euclidean projection raise a named error whose message gives the field, the index, the bad value and the fix.',
+      kind: 'exact',
+      negativeControls: ['malformed specs accepted and replaced by a unit box', 'error messages reduced to the error class'],
+    },
   ],
 
   experiments: [
