@@ -143,6 +143,12 @@ export const constraintsSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['malformed specs accepted and replaced by a unit box', 'error messages reduced to the error class'],
     },
+    {
+      id: 'constraints/euclidean-op-gradient',
+      statement: 'The differentiable Euclidean projection over polyhedral sets returns the float64 projection of every row of a batch, and its gradient agrees with central finite differences of that projection wherever the projection is affine around the input.',
+      kind: 'tolerance',
+      negativeControls: ['backward pass returns the upstream gradient unchanged'],
+    },
   ],
 
   experiments: [
