@@ -51,9 +51,9 @@ function jointLayerOutputs(set: PreparedJointSet, mode: LayerMode, zs: number[][
 const negate = (mode: LayerMode, zs: number[][]) => (mode === 'ray' ? zs.map(([s, ...d]) => [-s!, ...d]) : zs);
 
 /**
- * Runs the fixed-set layer as a Layers API layer inside a one-layer functional model, and checks
- * what the model relies on: the symbolic output shape [null, n], the mode in the layer's config,
- * and that disposing the model frees every tensor the layer made.
+ * Runs the fixed-set layer as a Layers API layer inside a one-layer functional model. It also
+ * checks what the model relies on: the symbolic output shape [null, n], the mode in the layer's
+ * config, and that disposing the model frees every tensor the layer made.
  */
 function modelOutputs(set: PreparedSet, mode: LayerMode, zs: number[][]): Float32Array[] {
   const tensorsBefore = tf.memory().numTensors;
