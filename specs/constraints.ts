@@ -137,6 +137,18 @@ export const constraintsSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['joint layer without input checks'],
     },
+    {
+      id: 'constraints/malformed-specs-rejected',
+      statement: 'Each malformed field of a fixed or joint constraint set, an unknown mode, an unbounded set in ray or boundary mode, and quadratic rows given to the differentiable Euclidean projection raise a named error whose message gives the field, the index, the bad value and the fix.',
+      kind: 'exact',
+      negativeControls: ['malformed specs accepted and replaced by a unit box', 'error messages reduced to the error class'],
+    },
+    {
+      id: 'constraints/euclidean-op-gradient',
+      statement: 'The differentiable Euclidean projection over polyhedral sets returns the float64 projection of every row of a batch, and its gradient agrees with central finite differences of that projection wherever the projection is affine around the input.',
+      kind: 'tolerance',
+      negativeControls: ['backward pass returns the upstream gradient unchanged'],
+    },
   ],
 
   experiments: [

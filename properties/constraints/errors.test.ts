@@ -146,6 +146,13 @@ describe('errors', () => {
         const sign = direction.some((g) => g > 0) ? 1 : -1;
         far[0]![column] = sign * 1e12;
         expectThrows(() => run(set, mode, zs, far), InvalidInputError, [/outside inputBox/, /Widen inputBox/], 'input outside the box');
+        // Shapes: a hidden vector or a network input one entry too long, and two inputs for one hidden vector.
+        const inside = [c.spec.inputBox.lower.map((l, j) => (l + c.spec.inputBox.upper[j]!) / 2)];
+        const width = zs[0]!.length;
+        expectThrows(() => run(set, mode, [[...zs[0]!, 0]], inside), InvalidInputError, [new RegExp(`hidden vectors of shape \\[B, ${width}\\], got \\[1, ${width + 1}\\]`)], 'hidden vector too long');
+        const d = c.spec.inputDimension;
+        expectThrows(() => run(set, mode, zs, [...inside, ...inside]), InvalidInputError, [new RegExp(`network inputs of shape \\[1, ${d}\\] \\(one per hidden vector\\), got \\[2, ${d}\\]`)], 'two inputs for one hidden vector');
+        expectThrows(() => run(set, mode, zs, [[...inside[0]!, 0]]), InvalidInputError, [new RegExp(`network inputs of shape \\[1, ${d}\\] \\(one per hidden vector\\), got \\[1, ${d + 1}\\]`)], 'network input too long');
       }),
   });
 });

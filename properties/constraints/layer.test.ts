@@ -20,7 +20,7 @@ import {
   type PreparedJointSet,
   type PreparedSet,
 } from '../../impl/constraints/index';
-import { normalized, positive } from '../../impl/constraints/layer';
+import { ConstraintLayer, normalized, positive } from '../../impl/constraints/layer';
 import { lower } from '../../impl/constraints/_internals/reduced';
 import { anySet, hiddenBatch, inputsFor, inputsInBox, jointSet } from './_sets';
 import { layerOutputs } from './_subjects';
@@ -50,7 +50,31 @@ function jointLayerOutputs(set: PreparedJointSet, mode: LayerMode, zs: number[][
 
 const negate = (mode: LayerMode, zs: number[][]) => (mode === 'ray' ? zs.map(([s, ...d]) => [-s!, ...d]) : zs);
 
-const realLayers: Layers = { fixed: layerOutputs, joint: jointLayerOutputs };
+/**
+ * Runs the fixed-set layer as a Layers API layer inside a one-layer functional model. It also
+ * checks what the model relies on: the symbolic output shape [null, n], the mode in the layer's
+ * config, and that disposing the model frees every tensor the layer made.
+ */
+function modelOutputs(set: PreparedSet, mode: LayerMode, zs: number[][]): Float32Array[] {
+  const tensorsBefore = tf.memory().numTensors;
+  const layer = new ConstraintLayer(set, { mode, name: 'constraints' });
+  const input = tf.input({ shape: [layer.map.inputLength] });
+  const symbolic = layer.apply(input) as tf.SymbolicTensor;
+  if (symbolic.shape.length !== 2 || symbolic.shape[0] !== null || symbolic.shape[1] !== set.dimension) throw new Error(`symbolic output shape [${symbolic.shape.join(', ')}], expected [null, ${set.dimension}]`);
+  if (layer.getConfig().mode !== mode) throw new Error(`layer config has mode ${String(layer.getConfig().mode)}, expected ${mode}`);
+
+  const model = tf.model({ inputs: input, outputs: symbolic });
+  const batch = tf.tensor2d(zs, [zs.length, layer.map.inputLength]);
+  const output = model.predict(batch) as tf.Tensor2D;
+  const values = output.dataSync() as Float32Array;
+  batch.dispose();
+  output.dispose();
+  model.dispose();
+  if (tf.memory().numTensors !== tensorsBefore) throw new Error(`disposing the model left ${tf.memory().numTensors - tensorsBefore} tensors allocated`);
+  return zs.map((_, i) => values.slice(i * set.dimension, (i + 1) * set.dimension));
+}
+
+const realLayers: Layers = { fixed: modelOutputs, joint: jointLayerOutputs };
 /** Control: the gauge's rows are not divided by their slacks. */
 const unscaledRows: Layers = {
   fixed: (set, mode, zs) => layerOutputs({ ...set, slack: set.slack.map(() => 1) }, mode, zs),
