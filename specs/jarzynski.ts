@@ -90,6 +90,14 @@ export const jarzynskiSpec: MethodSpec = {
       negativeControls: ['accepts whole strips without the wedge test', 'tail variates stuck at the tail start'],
     },
     {
+      id: 'jarzynski/training-loop-order',
+      statement:
+        'On a recording walker system, every training iteration runs in the documented order: CD restarts at k mod cdRestartEvery = 0 (k > 0), the gradient step with softmax(A) (uniform for PCD and CD) and a batch of in-range data indices, the Langevin moves in the right mode, ' +
+        'then the free-energy estimate, ESS and CV², and a resampling exactly when the cv2-above, relative-std-above or ess-below rule fires (strict thresholds, from afterStep on), which resets A to 0 and carries log Z_ref.',
+      kind: 'exact',
+      negativeControls: ['uniform weights in the Jarzynski gradient', 'resampling trigger that ignores afterStep'],
+    },
+    {
       id: 'jarzynski/invalid-settings-rejected',
       statement:
         'A non-positive or NaN step size, zero walkers, NaN parameters, data or walkers of the wrong dimension, and invalid resampling thresholds raise a JarzynskiSettingsError that names the setting, before any walker moves.',
