@@ -98,6 +98,13 @@ export const jarzynskiSpec: MethodSpec = {
       negativeControls: ['uniform weights in the Jarzynski gradient', 'resampling trigger that ignores afterStep'],
     },
     {
+      id: 'jarzynski/reference-helpers',
+      statement:
+        'The helpers behind reference values match direct computation on fixed cases: 2-D grid log Z against the analytic log Z of the confinement Gaussian (1e-9) and exactly for a constant energy, the grid layout, per-mode mixture sampling, mean energy, weighted responsibilities, the cross-entropy estimate and the isotropic Gaussian parameter gradient (1e-12).',
+      kind: 'tolerance',
+      negativeControls: ['grid sum without the half weights at the edges'],
+    },
+    {
       id: 'jarzynski/invalid-settings-rejected',
       statement:
         'A non-positive or NaN step size, zero walkers, NaN parameters, data or walkers of the wrong dimension, and invalid resampling thresholds raise a JarzynskiSettingsError that names the setting, before any walker moves.',
