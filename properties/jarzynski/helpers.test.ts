@@ -1,8 +1,9 @@
 /**
- * Helpers for reference values agree with direct computation on fixed cases: the 2-D grid log Z
- * against the analytic log Z of the confinement Gaussian, the grid layout, the per-mode mixture
- * sampler, the mean energy and weighted responsibilities of a three-mode mixture, the
- * cross-entropy estimate, and the isotropic Gaussian's parameter gradient.
+ * Helpers for reference values agree with direct computation on fixed cases. The 2-D grid log Z
+ * is compared with the analytic log Z of the confinement Gaussian. The grid layout, the per-mode
+ * mixture sampler, the mean energy and weighted responsibilities of a three-mode mixture, the
+ * cross-entropy estimate and the isotropic Gaussian's parameter gradient are compared with sums
+ * written out in the test.
  */
 import { describe } from 'vitest';
 import { Rng } from '../../harness/rng';
