@@ -303,6 +303,13 @@ function checkTriggerRules(a: Float64Array): void {
   if (!close(relativeStd, stats.relativeStd)) throw new Error(`relativeWeightStd is ${relativeStd}, expected ${stats.relativeStd}`);
 
   expect({ kind: 'never' }, 5, false);
+
+  // Equal log-weights put CV², the relative standard deviation and the ESS exactly at these
+  // thresholds, and every rule is strict, so none fires.
+  const equal = new Float64Array(a.length).fill(a[0] as number);
+  for (const trigger of [{ kind: 'cv2-above', threshold: 0 }, { kind: 'relative-std-above', threshold: 0 }, { kind: 'ess-below', minimum: a.length }] as const) {
+    if (shouldResample(trigger, equal, 9)) throw new Error(`shouldResample(${JSON.stringify(trigger)}) fires for ${a.length} equal log-weights`);
+  }
   expect({ kind: 'cv2-above', threshold: below(stats.cv2) }, 0, stats.cv2 > below(stats.cv2));
   expect({ kind: 'cv2-above', threshold: above(stats.cv2) }, 0, false);
   if (stats.relativeStd > 0) {
@@ -317,6 +324,33 @@ function checkTriggerRules(a: Float64Array): void {
   expect({ kind: 'ess-below', minimum: below(stats.ess) }, 9, false);
 }
 
+/**
+ * Cases run with every generated one, so that the mutant runs' 25-case cap still reaches them:
+ * the default CD restart interval, and uniform weights at each strict trigger threshold.
+ */
+const FIXED_CASES: readonly Case[] = [
+  { method: 'cd', steps: 9, stepSize: 0.1, inner: undefined, batchSize: 2, restartEvery: undefined, trigger: undefined, scheme: 'systematic', walkers: 3, dataCount: 4, spread: 0, seed: 11 },
+  { method: 'jarzynski', steps: 2, stepSize: 0.1, inner: 2, batchSize: null, restartEvery: undefined, trigger: { kind: 'cv2-above', threshold: 0 }, scheme: 'multinomial', walkers: 5, dataCount: 2, spread: 0, seed: 12 },
+  { method: 'jarzynski', steps: 2, stepSize: 0.1, inner: undefined, batchSize: undefined, restartEvery: undefined, trigger: { kind: 'ess-below', minimum: 5 }, scheme: 'systematic', walkers: 5, dataCount: 2, spread: 0, seed: 13 },
+];
+
+/** Runs one case through `trainer` and checks it. */
+function runCase(trainer: Trainer, c: Case): void {
+  const system = new RecordingSystem(c.method, c.walkers, c.dataCount, c.spread, c.seed);
+  const settings: TrainingSettings = {
+    method: c.method,
+    steps: c.steps,
+    stepSize: c.stepSize,
+    ...(c.inner === undefined ? {} : { langevinStepsPerUpdate: c.inner }),
+    ...(c.batchSize === undefined ? {} : { batchSize: c.batchSize }),
+    ...(c.restartEvery === undefined ? {} : { cdRestartEvery: c.restartEvery }),
+    ...(c.trigger === undefined ? {} : { resampling: { trigger: c.trigger, scheme: c.scheme } }),
+  };
+  const result = trainer(system, settings, new Rng(c.seed), (record) => system.onStep(record));
+  checkRun(c, system.calls, result, system.logWeights, system.logZRef);
+  checkTriggerRules(system.logWeights);
+}
+
 describe('training loop', () => {
   propertyInvariant<Trainer>({
     id: 'jarzynski/training-loop-order',
@@ -328,19 +362,8 @@ describe('training loop', () => {
     numRuns: { quick: 200, full: 2000 },
     property: (trainer) =>
       fc.property(caseArb, (c) => {
-        const system = new RecordingSystem(c.method, c.walkers, c.dataCount, c.spread, c.seed);
-        const settings: TrainingSettings = {
-          method: c.method,
-          steps: c.steps,
-          stepSize: c.stepSize,
-          ...(c.inner === undefined ? {} : { langevinStepsPerUpdate: c.inner }),
-          ...(c.batchSize === undefined ? {} : { batchSize: c.batchSize }),
-          ...(c.restartEvery === undefined ? {} : { cdRestartEvery: c.restartEvery }),
-          ...(c.trigger === undefined ? {} : { resampling: { trigger: c.trigger, scheme: c.scheme } }),
-        };
-        const result = trainer(system, settings, new Rng(c.seed), (record) => system.onStep(record));
-        checkRun(c, system.calls, result, system.logWeights, system.logZRef);
-        checkTriggerRules(system.logWeights);
+        for (const fixed of FIXED_CASES) runCase(trainer, fixed);
+        runCase(trainer, c);
         return true;
       }),
   });
