@@ -90,6 +90,21 @@ export const jarzynskiSpec: MethodSpec = {
       negativeControls: ['accepts whole strips without the wedge test', 'tail variates stuck at the tail start'],
     },
     {
+      id: 'jarzynski/training-loop-order',
+      statement:
+        'On a recording walker system, every training iteration runs in the documented order: CD restarts at k mod cdRestartEvery = 0 (k > 0), the gradient step with softmax(A) (uniform for PCD and CD) and a batch of in-range data indices, the Langevin moves in the right mode, ' +
+        'then the free-energy estimate, ESS and CV², and a resampling exactly when the cv2-above, relative-std-above or ess-below rule fires (strict thresholds, from afterStep on), which resets A to 0 and carries log Z_ref.',
+      kind: 'exact',
+      negativeControls: ['uniform weights in the Jarzynski gradient', 'resampling trigger that ignores afterStep'],
+    },
+    {
+      id: 'jarzynski/reference-helpers',
+      statement:
+        'The helpers behind reference values match direct computation on fixed cases: 2-D grid log Z against the analytic log Z of the confinement Gaussian (1e-9) and exactly for a constant energy, the grid layout, per-mode mixture sampling, mean energy, weighted responsibilities, the cross-entropy estimate and the isotropic Gaussian parameter gradient (1e-12).',
+      kind: 'tolerance',
+      negativeControls: ['grid sum without the half weights at the edges'],
+    },
+    {
       id: 'jarzynski/invalid-settings-rejected',
       statement:
         'A non-positive or NaN step size, zero walkers, NaN parameters, data or walkers of the wrong dimension, and invalid resampling thresholds raise a JarzynskiSettingsError that names the setting, before any walker moves.',

@@ -161,7 +161,7 @@ export function gmmLearningRates(dim: number, modes: number, rates: { means: num
   out.fill(rates.means, 0, modes * dim);
   out.fill(rates.logits, modes * dim);
   for (const j of rates.frozenLogits ?? []) {
-    if (!(Number.isInteger(j) && j >= 0 && j < modes)) throw new JarzynskiSettingsError('out-of-range', 'frozenLogits', `entry ${j} is not a mode index in [0, ${modes})`);
+    if (!(Number.isInteger(j) && j >= 0 && j < modes)) throw new JarzynskiSettingsError('out-of-range', 'frozenLogits', `entry ${j} is not a mode index in [0, ${modes}); pass the indices of the logits to freeze, each an integer from 0 to ${modes - 1}`);
     out[modes * dim + j] = 0;
   }
   return out;

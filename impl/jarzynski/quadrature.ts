@@ -23,7 +23,7 @@ function normalDensity(t: number): number {
  */
 export function gaussianExpectation(f: (t: number) => number, points = 24_001): number {
   requireCount('points', points);
-  if (points < 3) throw new JarzynskiSettingsError('out-of-range', 'points', `must be at least 3, got ${points}`);
+  if (points < 3) throw new JarzynskiSettingsError('out-of-range', 'points', `must be at least 3, got ${points}; pass more points, for example the default 24,001`);
   const low = -12;
   const spacing = 24 / (points - 1);
   let sum = 0;
@@ -48,7 +48,7 @@ export interface Grid2d {
 /** Returns the coordinates of a grid's points, row by row (x fastest), and the cell area. */
 export function gridPoints(grid: Grid2d): { positions: Float64Array; cellArea: number } {
   requireCount('grid.points', grid.points);
-  if (grid.points < 2) throw new JarzynskiSettingsError('out-of-range', 'grid.points', `must be at least 2, got ${grid.points}`);
+  if (grid.points < 2) throw new JarzynskiSettingsError('out-of-range', 'grid.points', `must be at least 2, got ${grid.points}; pass a few hundred points per axis`);
   const n = grid.points;
   const dx = (grid.xMax - grid.xMin) / (n - 1);
   const dy = (grid.yMax - grid.yMin) / (n - 1);
@@ -69,7 +69,7 @@ export function gridPoints(grid: Grid2d): { positions: Float64Array; cellArea: n
  */
 export function gridLogPartition(energies: ArrayLike<number>, grid: Grid2d): number {
   const n = grid.points;
-  if (energies.length !== n * n) throw new JarzynskiSettingsError('dimension-mismatch', 'energies', `has ${energies.length} entries for a ${n}×${n} grid`);
+  if (energies.length !== n * n) throw new JarzynskiSettingsError('dimension-mismatch', 'energies', `has ${energies.length} entries for a ${n}×${n} grid; evaluate the energy at every point that gridPoints returns for this grid`);
   let min = Infinity;
   for (let k = 0; k < energies.length; k++) min = Math.min(min, energies[k] as number);
   const dx = (grid.xMax - grid.xMin) / (n - 1);

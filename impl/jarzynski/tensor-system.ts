@@ -81,7 +81,7 @@ export class TensorSystem implements WalkerSystem {
     this.clipNorm = options.gradientClipNorm ?? null;
     if (this.clipNorm !== null) requirePositive('gradientClipNorm', this.clipNorm);
     this.regularization = options.energyRegularization ?? 0;
-    if (!(this.regularization >= 0)) throw new JarzynskiSettingsError('out-of-range', 'energyRegularization', `must be ≥ 0, got ${this.regularization}`);
+    if (!(this.regularization >= 0)) throw new JarzynskiSettingsError('out-of-range', 'energyRegularization', `must be ≥ 0, got ${this.regularization}; pass 0 for no regulariser or a small weight such as 0.1`);
 
     if (options.optimizer.kind === 'adam') {
       const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options.optimizer;
@@ -95,7 +95,7 @@ export class TensorSystem implements WalkerSystem {
       this.sgdRates = rates.map((rate, v) => {
         const variable = energy.variables[v]!;
         if (typeof rate === 'number') {
-          if (!(rate >= 0) || !Number.isFinite(rate)) throw new JarzynskiSettingsError('out-of-range', `optimizer.learningRates[${v}]`, `must be finite and ≥ 0, got ${rate}`);
+          if (!(rate >= 0) || !Number.isFinite(rate)) throw new JarzynskiSettingsError('out-of-range', `optimizer.learningRates[${v}]`, `must be finite and ≥ 0, got ${rate}; pass a learning rate such as 0.01, or 0 to freeze the variable`);
           return rate;
         }
         requireLength(`optimizer.learningRates[${v}]`, rate.length, variable.size, `variable ${v} (shape ${variable.shape.join('×')})`);
