@@ -67,6 +67,12 @@ export const clustergcnSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['grouping loop that stops at c−1 (skips the last cluster when c mod q = 1)'],
     },
+    {
+      id: 'clustergcn/input-guards',
+      statement: 'A cluster count outside [1, N], a q that is not a positive integer, or a node assigned outside [0, c) raises GraphValueError whose message names the value and the valid range.',
+      kind: 'exact',
+      negativeControls: ['clamps an invalid cluster count into [1, N]', 'rounds an invalid q up to a positive integer', 'rejects a bad assignment without naming the node or cluster'],
+    },
   ],
 
   experiments: [
