@@ -68,6 +68,12 @@ export const clustergcnSpec: MethodSpec = {
       negativeControls: ['grouping loop that stops at c−1 (skips the last cluster when c mod q = 1)'],
     },
     {
+      id: 'clustergcn/partition-quality',
+      statement: 'The edge cut, its fraction of all edges (0 without edges), the cluster sizes and the balance (largest size over N/k) of a partition match a direct count over the edge list, and a graph without edges is split into contiguous runs whose sizes differ by at most one.',
+      kind: 'exact',
+      negativeControls: ['counts each cut edge from both ends', 'balance from the smallest cluster', 'splits a graph without edges round-robin'],
+    },
+    {
       id: 'clustergcn/input-guards',
       statement: 'A cluster count outside [1, N], a q that is not a positive integer, or a node assigned outside [0, c) raises GraphValueError whose message names the value and the valid range.',
       kind: 'exact',
