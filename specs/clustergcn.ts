@@ -74,6 +74,12 @@ export const clustergcnSpec: MethodSpec = {
       negativeControls: ['counts each cut edge from both ends', 'balance from the smallest cluster', 'splits a graph without edges round-robin'],
     },
     {
+      id: 'clustergcn/partitioner-choice',
+      statement: 'auto runs METIS when gpmetis starts and Louvain otherwise, with a note saying why; a metis request raises GraphValueError naming the exit code, output or bad partition file; every partition names its partitioner and seed.',
+      kind: 'exact',
+      negativeControls: ['auto that never tries METIS', 'metis request that falls back to Louvain when gpmetis fails', 'gpmetis errors without the exit code, output or cause'],
+    },
+    {
       id: 'clustergcn/input-guards',
       statement: 'A cluster count outside [1, N], a q that is not a positive integer, or a node assigned outside [0, c) raises GraphValueError whose message names the value and the valid range.',
       kind: 'exact',
