@@ -97,7 +97,7 @@ const edgelessRoundRobin: QualitySubject = {
   },
 };
 
-/** The same graph without its self-loops, whose edge count would otherwise not be whole. */
+/** Drops the self-loops, which would make the count of undirected edges (nnz / 2) not whole. */
 function withoutSelfLoops(a: CsrMatrix): CsrMatrix {
   const rows: number[] = [];
   const cols: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * Which partitioner runs and what the partition says about it. The METIS path runs against a fake
+ * Which partitioner runs and what the partition reports about it. The METIS path runs against a fake
  * `gpmetis` shell script written to a temporary folder placed first on PATH, so these checks behave
  * the same whether or not the real program is installed. Each case loads a fresh copy of the
  * partition module, because the module caches whether `gpmetis` starts.
@@ -25,7 +25,7 @@ type FakeMode = 'ok' | 'chatty' | 'fail' | 'nofile' | 'short' | 'outside' | 'neg
 type Loader = (installed: Installed) => Promise<PartitionModule>;
 
 // The fake reads its graph file, logs the arguments, file and folder, and writes node i to cluster
-// i mod k, or misbehaves as FAKE_GPMETIS_MODE says. Output lines are numbered so a test can tell
+// i mod k, or misbehaves as FAKE_GPMETIS_MODE selects. Output lines are numbered so a test can tell
 // which of them an error message kept.
 const FAKE_GPMETIS = `#!/bin/sh
 PATH=/usr/bin:/bin
@@ -92,7 +92,7 @@ function wrapping(change: (original: PartitionModule['partitionGraph']) => Parti
 /** `auto` that never tries METIS. */
 const autoAlwaysLouvain = wrapping((original) => (adjacency, parts, options) => original(adjacency, parts, { ...options, partitioner: options.partitioner === 'auto' ? 'louvain' : options.partitioner }));
 
-/** A `metis` request that falls back to Louvain when gpmetis fails, instead of raising. */
+/** Falls back to Louvain when a `metis` request fails, instead of raising. */
 const metisFallsBack = wrapping((original) => (adjacency, parts, options) => {
   try {
     return original(adjacency, parts, options);
