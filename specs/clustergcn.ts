@@ -80,6 +80,18 @@ export const clustergcnSpec: MethodSpec = {
       negativeControls: ['auto that never tries METIS', 'metis request that falls back to Louvain when gpmetis fails', 'gpmetis errors without the exit code, output or cause'],
     },
     {
+      id: 'clustergcn/louvain-fallback',
+      statement: 'The Louvain fallback cuts communities larger than ⌈N/k⌉ into breadth-first pieces of that size and places them largest first in the part under ⌈1.05·N/k⌉ that shares the most links with them, else in the smallest part.',
+      kind: 'exact',
+      negativeControls: ['places pieces without looking at their links', 'places pieces without the size cap'],
+    },
+    {
+      id: 'clustergcn/training-run',
+      statement: 'A training run starts from the seeded initial weights, reports the mean batch loss of its last epoch, one timing per epoch, the accuracy of its weights on the full graph, the batches, steps and edges it saw, and frees its tensors.',
+      kind: 'tolerance',
+      negativeControls: ['reports the steps of one epoch only', 'sums the batch losses of the last epoch'],
+    },
+    {
       id: 'clustergcn/input-guards',
       statement: 'A cluster count outside [1, N], a q that is not a positive integer, or a node assigned outside [0, c) raises GraphValueError whose message names the value and the valid range.',
       kind: 'exact',
