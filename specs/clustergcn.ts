@@ -87,7 +87,7 @@ export const clustergcnSpec: MethodSpec = {
     },
     {
       id: 'clustergcn/training-run',
-      statement: 'A training run starts from the seeded initial weights, reports the mean batch loss of its last epoch, one timing per epoch, the accuracy of its weights on the full graph, the batches, steps and edges it saw, and frees its tensors.',
+      statement: 'A training run starts from the seeded initial weights, reports the mean batch loss of its last epoch, one timing per epoch, the accuracy of its weights on the full graph, the batches, steps and edges it saw, and frees its tensors. Invalid settings raise GraphValueError naming the setting and value.',
       kind: 'tolerance',
       negativeControls: ['reports the steps of one epoch only', 'sums the batch losses of the last epoch'],
     },

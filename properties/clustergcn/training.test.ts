@@ -7,6 +7,7 @@ import { beforeAll, describe } from 'vitest';
 import { Rng } from '../../harness/rng';
 import { selectBackend, tf } from '../../harness/tensor/backend';
 import { caseInvariant } from '../../harness/testing/invariant';
+import { GraphValueError } from '../../impl/graph/errors';
 import { csrFromCoo, inducedSubgraph, normalizeAdjacency, symmetrize, type Graph, type NodeSplit } from '../../impl/graph/index';
 import { accuracy, csrBytes, forwardLayerwise, initWeights, weightsToTensors, type AggregationMode } from '../../impl/gcn/index';
 import { CLUSTER_GCN_DEFAULTS, batchNormalization, buildBatch, clusterBatchLoss, clusterMembers, epochGroups, hasGpmetis, trainClusterGcn, type ClusterGcnOptions } from '../../impl/clustergcn/index';
@@ -65,6 +66,8 @@ const CASES: ClusterGcnOptions[] = [
   run(4, 1, 2, 'kernel', 3),
   run(4, 3, 3, 'segment', 11),
   run(3, 3, 1, 'kernel', 29),
+  // Twelve clusters of at most two nodes for twelve nodes: some clusters, so some batches of q = 1, are empty.
+  run(12, 1, 1, 'kernel', 5),
   DEFAULTS_RUN,
 ];
 
@@ -159,6 +162,25 @@ async function checkTraining(train: Train) {
       `batches per epoch ${Math.ceil(p.parts / q)}, ${steps} steps in total; last epoch saw ${edgesSeen} of ${trainEdges} training edges (${((100 * edgesSeen) / trainEdges).toFixed(1)}%)`,
     ];
     if (JSON.stringify(report.notes) !== JSON.stringify(expectedNotes)) fail(`notes ${JSON.stringify(report.notes)}, expected ${JSON.stringify(expectedNotes)}`);
+  }
+
+  // Invalid settings are rejected before any work, with the setting, its value and the valid range.
+  const invalid: [keyof ClusterGcnOptions, number, string][] = [
+    ['learningRate', 0, 'use a finite positive number'],
+    ['epochs', -1, 'use an integer ≥ 0'],
+    ['hidden', 0, 'use an integer ≥ 1'],
+    ['layers', 1.5, 'use an integer ≥ 1'],
+    ['clustersPerBatch', 0, 'use an integer ≥ 1'],
+  ];
+  for (const [key, value, fix] of invalid) {
+    runs++;
+    const error = await train(graph, SPLIT, { ...run(4, 2, 1, 'kernel', 1), [key]: value }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    if (!(error instanceof GraphValueError) || !error.message.includes(`${key} = ${value}`) || !error.message.includes(fix)) {
+      failures.push(`${key} = ${value}: ${error === null ? 'trained without an error' : `${error.name}: ${error.message}`}`);
+    }
   }
   return { runs, failures };
 }
