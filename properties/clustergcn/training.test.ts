@@ -42,6 +42,14 @@ const SPLIT: NodeSplit = {
   description: 'fixed: 12 train, 1 validation, 1 test',
 };
 
+/** Training nodes with no link among them, so the training graph has no edges. */
+const EDGELESS_SPLIT: NodeSplit = {
+  train: Int32Array.from([1, 3, 5, 8, 11, 13]),
+  validation: Int32Array.from([0, 2, 4]),
+  test: Int32Array.from([6, 7, 9]),
+  description: 'fixed: 6 train nodes without links among them',
+};
+
 /** Reports only one epoch's worth of steps, as a loop that stops after the first epoch would. */
 const stepsOfOneEpoch: Train = async (graph, split, options) => {
   const report = await trainClusterGcn(graph, split, options);
@@ -71,24 +79,29 @@ const CASES: ClusterGcnOptions[] = [
   DEFAULTS_RUN,
 ];
 
+/** The run on EDGELESS_SPLIT, whose training graph has no edges. */
+const EDGELESS_RUN: ClusterGcnOptions = run(3, 2, 1, 'kernel', 13);
+CASES.push(EDGELESS_RUN);
+
 async function checkTraining(train: Train) {
   const failures: string[] = [];
   let runs = 0;
   const graph = smallGraph();
-  const trainAdjacency = inducedSubgraph(graph.adjacency, SPLIT.train);
-  const trainEdges = trainAdjacency.indptr[trainAdjacency.rows]! / 2;
-  const features = Float32Array.from(Array.from(SPLIT.train).flatMap((v) => Array.from(graph.features.subarray(v * 3, v * 3 + 3))));
-  const labels = Int32Array.from(SPLIT.train, (v) => graph.labels[v]!);
 
   for (const options of CASES) {
     runs++;
     const { parts, clustersPerBatch: q, epochs, aggregation, seed, partitioner } = options;
     const label = `c=${parts}, q=${q}, ${epochs} epochs, ${partitioner}, ${aggregation}, seed ${seed}`;
     const fail = (problem: string) => failures.push(`${label}: ${problem}`);
+    const split = options === EDGELESS_RUN ? EDGELESS_SPLIT : SPLIT;
+    const trainAdjacency = inducedSubgraph(graph.adjacency, split.train);
+    const trainEdges = trainAdjacency.indptr[trainAdjacency.rows]! / 2;
+    const features = Float32Array.from(Array.from(split.train).flatMap((v) => Array.from(graph.features.subarray(v * 3, v * 3 + 3))));
+    const labels = Int32Array.from(split.train, (v) => graph.labels[v]!);
 
     const tensorsBefore = tf.memory().numTensors;
     const started = performance.now();
-    const report = await train(graph, SPLIT, options);
+    const report = await train(graph, split, options);
     const wall = performance.now() - started;
     if (tf.memory().numTensors !== tensorsBefore) fail(`${tf.memory().numTensors - tensorsBefore} tensors left allocated`);
 
@@ -141,7 +154,7 @@ async function checkTraining(train: Train) {
     // Accuracy of the returned weights on the full graph, normalised as in the batches.
     const logits = forwardLayerwise(normalizeAdjacency(graph.adjacency, batchNormalization(1)), graph.features, 3, report.weights);
     for (const part of ['train', 'validation', 'test'] as const) {
-      const expected = accuracy(logits, 2, graph.labels, SPLIT[part]);
+      const expected = accuracy(logits, 2, graph.labels, split[part]);
       if (report.accuracy[part] !== expected) fail(`${part} accuracy ${report.accuracy[part]}, expected ${expected}`);
     }
 
@@ -159,7 +172,7 @@ async function checkTraining(train: Train) {
     const expectedNotes = [
       `partition: ${p.method}; edge cut ${p.edgeCut} of ${trainEdges} training-graph edges (${(100 * p.edgeCutFraction).toFixed(1)}%), balance ${p.balance.toFixed(3)}`,
       ...p.notes,
-      `batches per epoch ${Math.ceil(p.parts / q)}, ${steps} steps in total; last epoch saw ${edgesSeen} of ${trainEdges} training edges (${((100 * edgesSeen) / trainEdges).toFixed(1)}%)`,
+      `batches per epoch ${Math.ceil(p.parts / q)}, ${steps} steps in total; last epoch saw ${edgesSeen} of ${trainEdges} training edges (${trainEdges === 0 ? '100' : ((100 * edgesSeen) / trainEdges).toFixed(1)}%)`,
     ];
     if (JSON.stringify(report.notes) !== JSON.stringify(expectedNotes)) fail(`notes ${JSON.stringify(report.notes)}, expected ${JSON.stringify(expectedNotes)}`);
   }
