@@ -67,6 +67,36 @@ export const clustergcnSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['grouping loop that stops at c−1 (skips the last cluster when c mod q = 1)'],
     },
+    {
+      id: 'clustergcn/partition-quality',
+      statement: 'The edge cut, its fraction of all edges (0 without edges), the cluster sizes and the balance (largest size over N/k) of a partition match a direct count over the edge list, and a graph without edges is split into contiguous runs whose sizes differ by at most one.',
+      kind: 'exact',
+      negativeControls: ['counts each cut edge from both ends', 'balance from the smallest cluster', 'splits a graph without edges round-robin'],
+    },
+    {
+      id: 'clustergcn/partitioner-choice',
+      statement: 'auto runs METIS when gpmetis starts and Louvain otherwise, with a note saying why; a metis request raises GraphValueError naming the exit code, output or bad partition file; every partition names its partitioner and seed.',
+      kind: 'exact',
+      negativeControls: ['auto that never tries METIS', 'metis request that falls back to Louvain when gpmetis fails', 'gpmetis errors without the exit code, output or cause'],
+    },
+    {
+      id: 'clustergcn/louvain-fallback',
+      statement: 'The Louvain fallback cuts communities larger than ⌈N/k⌉ into breadth-first pieces of that size and places them largest first in the part under ⌈1.05·N/k⌉ that shares the most links with them, else in the smallest part.',
+      kind: 'exact',
+      negativeControls: ['places pieces without looking at their links', 'places pieces without the size cap'],
+    },
+    {
+      id: 'clustergcn/training-run',
+      statement: 'A training run starts from the seeded initial weights, reports the mean batch loss of its last epoch, one timing per epoch, the accuracy of its weights on the full graph, the batches, steps and edges it saw, and frees its tensors. Invalid settings raise GraphValueError naming the setting and value.',
+      kind: 'tolerance',
+      negativeControls: ['reports the steps of one epoch only', 'sums the batch losses of the last epoch'],
+    },
+    {
+      id: 'clustergcn/input-guards',
+      statement: 'A cluster count outside [1, N], a q that is not a positive integer, or a node assigned outside [0, c) raises GraphValueError whose message names the value and the valid range.',
+      kind: 'exact',
+      negativeControls: ['clamps an invalid cluster count into [1, N]', 'rounds an invalid q up to a positive integer', 'rejects a bad assignment without naming the node or cluster'],
+    },
   ],
 
   experiments: [

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe } from 'vitest';
 import { Rng } from '../../harness/rng';
 import { propertyInvariant } from '../../harness/testing/invariant';
-import { inducedSubgraph, type CsrMatrix } from '../../impl/graph/index';
-import { buildBatch, clusterMembers, epochGroups, hasGpmetis, partitionGraph, type ClusterBatch, type PartitionerName } from '../../impl/clustergcn/index';
+import { csrFromCoo, inducedSubgraph, type CsrMatrix } from '../../impl/graph/index';
+import { buildBatch, clusterMembers, epochGroups, hasGpmetis, partitionGraph, partitionQuality, type ClusterBatch, type PartitionerName } from '../../impl/clustergcn/index';
 import { smallGraph } from '../lgcn/_graphs';
 
 type Partitioner = (adjacency: CsrMatrix, parts: number, partitioner: PartitionerName, seed: number) => Int32Array[];
@@ -59,6 +59,82 @@ const stopsBeforeLast: Grouping = (parts, q, rng) => {
   for (let start = 0; start < parts - 1; start += q) groups.push(order.slice(start, start + q));
   return groups;
 };
+
+/** The functions whose partition figures are checked. */
+interface QualitySubject {
+  quality: typeof partitionQuality;
+  partition: typeof partitionGraph;
+}
+
+const realQuality: QualitySubject = { quality: partitionQuality, partition: partitionGraph };
+
+/** Counts a cut edge once from each of its ends. */
+const cutCountedTwice: QualitySubject = {
+  ...realQuality,
+  quality: (adjacency, parts, assignment) => {
+    const figures = partitionQuality(adjacency, parts, assignment);
+    return { ...figures, edgeCut: 2 * figures.edgeCut, edgeCutFraction: 2 * figures.edgeCutFraction };
+  },
+};
+
+/** Reports the smallest cluster over the ideal size as the balance. */
+const balanceFromSmallest: QualitySubject = {
+  ...realQuality,
+  quality: (adjacency, parts, assignment) => {
+    const figures = partitionQuality(adjacency, parts, assignment);
+    return { ...figures, balance: Math.min(...figures.sizes) / (adjacency.rows / parts) };
+  },
+};
+
+/** Splits an edgeless graph round-robin, so clusters are not contiguous runs of nodes. */
+const edgelessRoundRobin: QualitySubject = {
+  ...realQuality,
+  partition: (adjacency, parts, options) => {
+    const result = partitionGraph(adjacency, parts, options);
+    if (adjacency.indptr[adjacency.rows] !== 0) return result;
+    const assignment = Int32Array.from({ length: adjacency.rows }, (_, v) => v % parts);
+    return { ...result, assignment, ...partitionQuality(adjacency, parts, assignment) };
+  },
+};
+
+/** Drops the self-loops, which would make the count of undirected edges (nnz / 2) not whole. */
+function withoutSelfLoops(a: CsrMatrix): CsrMatrix {
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = a.indptr[i]!; k < a.indptr[i + 1]!; k++) {
+      if (a.indices[k] !== i) (rows.push(i), cols.push(a.indices[k]!));
+    }
+  }
+  return csrFromCoo(a.rows, a.cols, rows, cols);
+}
+
+/** Counts the figures directly from the list of undirected edges {i, j}, i < j. */
+function expectedFigures(a: CsrMatrix, parts: number, assignment: Int32Array) {
+  const sizes = new Array<number>(parts).fill(0);
+  for (const p of assignment) sizes[p]! += 1;
+  let edges = 0;
+  let cut = 0;
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = a.indptr[i]!; k < a.indptr[i + 1]!; k++) {
+      const j = a.indices[k]!;
+      if (j <= i) continue;
+      edges += 1;
+      if (assignment[i] !== assignment[j]) cut += 1;
+    }
+  }
+  const largest = sizes.reduce((m, s) => Math.max(m, s), 0);
+  return { edgeCut: cut, edgeCutFraction: edges === 0 ? 0 : cut / edges, balance: (largest * parts) / a.rows, sizes };
+}
+
+/** Returns the first figure of `actual` that differs from `expected`, or null. */
+function figureMismatch(actual: ReturnType<typeof partitionQuality>, expected: ReturnType<typeof expectedFigures>): string | null {
+  if (actual.edgeCut !== expected.edgeCut) return `edge cut ${actual.edgeCut}, expected ${expected.edgeCut}`;
+  if (!(Math.abs(actual.edgeCutFraction - expected.edgeCutFraction) <= 1e-12)) return `edge cut fraction ${actual.edgeCutFraction}, expected ${expected.edgeCutFraction}`;
+  if (!(Math.abs(actual.balance - expected.balance) <= 1e-12)) return `balance ${actual.balance}, expected ${expected.balance}`;
+  if (JSON.stringify(actual.sizes) !== JSON.stringify(expected.sizes)) return `sizes ${JSON.stringify(actual.sizes)}, expected ${JSON.stringify(expected.sizes)}`;
+  return null;
+}
 
 const hasEdge = (a: CsrMatrix, i: number, j: number) => {
   for (let k = a.indptr[i]!; k < a.indptr[i + 1]!; k++) if (a.indices[k] === j) return true;
@@ -122,6 +198,46 @@ describe('partitions and batches', () => {
         const again = group(parts, q, new Rng(seed));
         return JSON.stringify(again) === JSON.stringify(groups);
       }),
+  });
+
+  propertyInvariant<QualitySubject>({
+    id: 'clustergcn/partition-quality',
+    subject: realQuality,
+    controls: [
+      { name: 'counts each cut edge from both ends', subject: cutCountedTwice },
+      { name: 'balance from the smallest cluster', subject: balanceFromSmallest },
+      { name: 'splits a graph without edges round-robin', subject: edgelessRoundRobin },
+    ],
+    numRuns: { quick: 80, full: 500 },
+    property: (subject) =>
+      fc.property(
+        smallGraph(1, 20).chain((g) =>
+          fc.tuple(
+            fc.constant({ n: g.n, adjacency: withoutSelfLoops(g.adjacency) }),
+            fc.integer({ min: 1, max: g.n }).chain((parts) => fc.tuple(fc.constant(parts), fc.array(fc.integer({ min: 0, max: parts - 1 }), { minLength: g.n, maxLength: g.n }))),
+            fc.integer({ min: 1, max: g.n }),
+          ),
+        ),
+        fc.integer({ min: 0, max: 1000 }),
+        ([g, [parts, labels], splitParts], seed) => {
+          // Any assignment, empty clusters included, measured directly.
+          const assignment = Int32Array.from(labels);
+          const direct = figureMismatch(subject.quality(g.adjacency, parts, assignment), expectedFigures(g.adjacency, parts, assignment));
+          if (direct !== null) throw new Error(`partitionQuality with ${parts} clusters: ${direct}`);
+
+          // The figures a partition reports describe its own assignment.
+          const partition = subject.partition(g.adjacency, splitParts, { partitioner: 'louvain', seed });
+          const reported = figureMismatch(partition, expectedFigures(g.adjacency, splitParts, partition.assignment));
+          if (reported !== null) throw new Error(`partitionGraph into ${splitParts} clusters reports ${reported}`);
+
+          // Without edges the split is contiguous and its sizes differ by at most one.
+          const edgeless = subject.partition(csrFromCoo(g.n, g.n, [], []), splitParts, { partitioner: 'louvain', seed }).assignment;
+          const sizes = expectedFigures(csrFromCoo(g.n, g.n, [], []), splitParts, edgeless).sizes;
+          if (edgeless.some((p, v) => v > 0 && p < edgeless[v - 1]!)) throw new Error(`edgeless split into ${splitParts} is not contiguous: ${edgeless.join(',')}`);
+          if (Math.max(...sizes) - Math.min(...sizes) > 1) throw new Error(`edgeless split into ${splitParts} has sizes ${sizes.join(',')}`);
+          return true;
+        },
+      ),
   });
 
   // A fixed seed gives the same partition (Louvain here; METIS is seeded through gpmetis -seed).
