@@ -121,7 +121,7 @@ export const lgcnSpec: MethodSpec = {
     },
     {
       id: 'lgcn/csbm-generator',
-      statement: 'The contextual SBM generator is deterministic per seed and returns a valid graph with round(N·d/2) distinct unit edges, only same-class edges at homophily 1 and only cross-class edges at homophily 0, and features whose class means spread like μ·N(0, 1) around unit noise.',
+      statement: 'The contextual SBM generator is deterministic per seed and returns a valid graph with round(N·d/2) distinct unit edges, only same-class edges at homophily 1 and only cross-class edges at homophily 0, features whose class means spread like μ·N(0, 1) around unit noise, and the graph of a recorded seed is reproduced exactly.',
       kind: 'statistical',
       negativeControls: ['generator that ignores the homophily'],
     },

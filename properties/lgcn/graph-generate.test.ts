@@ -69,6 +69,13 @@ function checkGenerator(generate: Generator): { runs: number; failures: string[]
     }
   }
 
+  // The graph of one seed is pinned, so generated graphs in reports stay comparable across commits.
+  const pinned = generate({ nodes: 8, classes: 2, meanDegree: 2, homophily: 0.5, featureCount: 3, featureSignal: 1, seed: 7 });
+  const pinnedFeatures = [-1.0378, 0.8845, 1.9458, 0.3919, -0.8563, 1.2633, 0.2171, -1.6197, 0.7447, -2.3254, -1.4408, 1.514, -1.5969, -1.1884, 1.774, -0.9974, 0.9532, 0.5481, -1.7712, 1.7111, 2.5152, -0.104, -1.9537, 0.734];
+  if (pinned.labels.join() !== '0,0,1,1,1,0,0,1') failures.push(`seed 7: labels ${pinned.labels.join()} differ from the recorded ones`);
+  if (pinned.adjacency.indptr.join() !== '0,1,2,5,7,8,10,13,16' || pinned.adjacency.indices.join() !== '2,5,0,3,7,2,6,6,1,7,3,4,7,2,5,6') failures.push('seed 7: edges differ from the recorded ones');
+  if (!pinnedFeatures.every((x, k) => Math.abs(pinned.features[k]! - x) <= 1e-4)) failures.push(`seed 7: features ${Array.from(pinned.features.subarray(0, 6)).join(', ')}… differ from the recorded ones`);
+
   // Features x = μ·m_y + ε: noise of unit variance inside a class, and class means whose absolute
   // values have the median of |N(0, μ²)|, 0.674·μ.
   const features = generate({ nodes: 600, classes: 4, meanDegree: 2, homophily: 0.5, featureCount: 16, featureSignal: 1, seed: 9 });
@@ -96,7 +103,7 @@ function checkGenerator(generate: Generator): { runs: number; failures: string[]
   const spread = median(means);
   if (!(spread >= 0.45 && spread <= 1)) failures.push(`features: median |class mean| is ${spread.toFixed(3)}, expected about 0.674 for μ = 1`);
   if (!(variance >= 0.85 && variance <= 1.15)) failures.push(`features: mean within-class variance is ${variance.toFixed(3)}, expected about 1`);
-  return { runs: shapes.length + 8, failures };
+  return { runs: shapes.length + 9, failures };
 }
 
 type Split = typeof randomSplit;
