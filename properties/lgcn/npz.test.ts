@@ -119,9 +119,9 @@ interface MalformedCase {
 const malformed: readonly MalformedCase[] = [
   { label: 'archive without .npy members', bytes: zipSync({ 'notes.txt': new TextEncoder().encode('no arrays') }), kind: NpzFormatError, message: [/holds no \.npy arrays/, /adj_\*, attr_\* and labels/] },
   { label: 'member that is not .npy', bytes: tinyArchive({ 'adj_data.npy': new TextEncoder().encode('not an array') }), kind: NpzFormatError, message: [/member adj_data\.npy is not a valid \.npy array/, /little-endian numeric/] },
-  { label: 'member shorter than its shape', bytes: tinyArchive({ 'labels.npy': rawNpy('<i4', false, [3], new Uint8Array(8)) }), kind: NpzFormatError, message: [/member labels\.npy declares shape \(3\) = 3 values but holds 2/, /truncated or padded/] },
+  { label: 'member shorter than its shape', bytes: tinyArchive({ 'labels.npy': rawNpy('<i4', false, [3], new Uint8Array(8)) }), kind: NpzFormatError, message: [/: member labels\.npy declares shape \(3\) = 3 values but holds 2; the array is truncated or padded$/] },
   { label: 'two-dimensional member shorter than its shape', bytes: tinyArchive({ 'attr_matrix.npy': rawNpy('<f4', false, [3, 2], new Uint8Array(20)) }), kind: NpzFormatError, message: [/declares shape \(3, 2\) = 6 values but holds 5/] },
-  { label: 'matrix in Fortran order', bytes: tinyArchive({ 'attr_matrix.npy': rawNpy('<f4', true, [3, 2], new Uint8Array(24)) }), kind: NpzFormatError, message: [/attr_matrix\.npy is stored in Fortran order/, /numpy\.ascontiguousarray/] },
+  { label: 'matrix in Fortran order', bytes: tinyArchive({ 'attr_matrix.npy': rawNpy('<f4', true, [3, 2], new Uint8Array(24)) }), kind: NpzFormatError, message: [/: member attr_matrix\.npy is stored in Fortran order; save it with numpy\.ascontiguousarray first$/] },
   { label: 'missing labels member', bytes: tinyArchive({ 'labels.npy': null }), kind: NpzFormatError, message: [/has no array 'labels'; present: adj_data, adj_indices/, /needs adj_data/] },
   { label: 'non-square adj_shape', bytes: tinyArchive({ 'adj_shape.npy': npy(BigInt64Array.from([3n, 4n])) }), kind: NpzFormatError, message: [/adj_shape is 3×4/, /must be square/] },
   { label: 'adj_shape of three sides', bytes: tinyArchive({ 'adj_shape.npy': npy(BigInt64Array.from([3n, 3n, 3n])) }), kind: NpzFormatError, message: [/adj_shape must hold two non-negative integers, got \[3, 3, 3\]/] },
@@ -168,7 +168,7 @@ const valid: readonly ValidCase[] = [
   { label: 'dense attr_matrix', bytes: tinyArchive({ 'attr_matrix.npy': npy(Float32Array.from([5, 6, 7, 8, 9, 10]), [3, 2]), 'attr_data.npy': null, 'attr_indices.npy': null, 'attr_indptr.npy': null, 'attr_shape.npy': null }), features: [5, 6, 7, 8, 9, 10], featureCount: 2, labels: [0, 1, 1], classCount: 2 },
   { label: 'one-dimensional member flagged Fortran order', bytes: tinyArchive({ 'labels.npy': rawNpy('<i4', true, [3], new Uint8Array(Int32Array.from([1, 0, 0]).buffer)) }), features: TINY_FEATURES, featureCount: 2, labels: [1, 0, 0], classCount: 2 },
   { label: 'boolean labels', bytes: tinyArchive({ 'labels.npy': rawNpy('|b1', false, [3], Uint8Array.from([0, 1, 0])) }), features: TINY_FEATURES, featureCount: 2, labels: [0, 1, 0], classCount: 2 },
-  { label: 'zero feature columns', bytes: tinyArchive({ 'attr_shape.npy': npy(BigInt64Array.from([3n, 0n])), 'attr_data.npy': npy(new Float32Array(0)), 'attr_indices.npy': npy(new Int32Array(0)), 'attr_indptr.npy': npy(new Int32Array(4)) }), features: [], featureCount: 0, labels: [0, 1, 1], classCount: 2 },
+  { label: 'zero feature columns, empty boolean data', bytes: tinyArchive({ 'attr_shape.npy': npy(BigInt64Array.from([3n, 0n])), 'attr_data.npy': rawNpy('|b1', false, [0], new Uint8Array(0)), 'attr_indices.npy': npy(new Int32Array(0)), 'attr_indptr.npy': npy(new Int32Array(4)) }), features: [], featureCount: 0, labels: [0, 1, 1], classCount: 2 },
   { label: 'more class names than labels use', bytes: tinyArchive({ 'class_names.npy': npy(['x', 'y', 'z', 'w'], [4]) }), features: TINY_FEATURES, featureCount: 2, labels: [0, 1, 1], classCount: 4, classNames: ['x', 'y', 'z', 'w'] },
 ];
 
