@@ -137,6 +137,7 @@ const rejected: readonly RejectedCase[] = [
   { label: 'permutation entry equal to N', call: (api) => api.permuteMatrix(path3, [3, 1, 0]), type: GraphIndexError, message: [/entry 3 at 0/] },
   { label: 'permutation entry repeated', call: (api) => api.permuteMatrix(path3, [1, 0, 1]), type: GraphIndexError, message: [/entry 1 at 2/, /repeated/] },
   { label: 'graph adjacency rows', call: (api) => api.validateGraph(graph({ nodes: 2, features: new Float32Array(4), labels: new Int32Array(2) })), type: GraphValueError, message: [/adjacency is 3×3 but the graph has 2 nodes/] },
+  { label: 'graph adjacency rows only', call: (api) => api.validateGraph(graph({ adjacency: csr(2, 3, [0, 1, 2], [1, 0], [1, 1]) })), type: GraphValueError, message: [/adjacency is 2×3 but the graph has 3 nodes/] },
   { label: 'graph adjacency cols', call: (api) => api.validateGraph(graph({ adjacency: csr(3, 4, [0, 1, 3, 4], [1, 0, 2, 1], [1, 1, 1, 1]) })), type: GraphValueError, message: [/adjacency is 3×4/] },
   { label: 'graph adjacency malformed', call: (api) => api.validateGraph(graph({ adjacency: csr(3, 3, [0, 1, 3, 4], [1, 2, 0, 1], [1, 1, 1, 1]) })), type: GraphIndexError, message: [/^adjacency: row 1 has unsorted/] },
   { label: 'graph self-loop', call: (api) => api.validateGraph(graph({ adjacency: csr(3, 3, [0, 1, 3, 5], [1, 0, 2, 1, 2], [1, 1, 1, 1, 1]) })), type: GraphValueError, message: [/self-loop at node 2/, /symmetrize\(\)/] },
