@@ -144,6 +144,7 @@ const malformed: readonly MalformedCase[] = [
   { label: 'fractional index', bytes: tinyArchive({ 'attr_indices.npy': npy(Float64Array.from([0, 0.5, 1])) }), kind: GraphIndexError, message: [/attr entry 1 \(row 1\) has index 0\.5/] },
   { label: 'attr_shape rows differ from nodes', bytes: tinyArchive({ 'attr_shape.npy': npy(BigInt64Array.from([4n, 2n])) }), kind: NpzFormatError, message: [/attr_shape declares 4 rows but the adjacency has 3 nodes/] },
   { label: 'attr_matrix with too many rows', bytes: tinyArchive({ 'attr_matrix.npy': npy(Float32Array.from({ length: 8 }), [4, 2]) }), kind: NpzFormatError, message: [/attr_matrix has shape \(4, 2\), expected \(3, F\)/] },
+  { label: 'attr_matrix stored as strings', bytes: tinyArchive({ 'attr_matrix.npy': npy(['a', 'b', 'c', 'd', 'e', 'f'], [3, 2]) }), kind: NpzFormatError, message: [/attr_matrix holds strings/] },
   { label: 'attr_matrix of one dimension', bytes: tinyArchive({ 'attr_matrix.npy': npy(Float32Array.from({ length: 3 }), [3]) }), kind: NpzFormatError, message: [/attr_matrix has shape \(3\)/] },
   { label: 'labels of two dimensions', bytes: tinyArchive({ 'labels.npy': npy(Int32Array.from([0, 1, 1, 0, 0, 1]), [3, 2]) }), kind: NpzFormatError, message: [/labels has shape \(3, 2\), expected one class per node, \(3,\)/, /multi-label/] },
   { label: 'labels too few', bytes: tinyArchive({ 'labels.npy': npy(Int32Array.from([0, 1])) }), kind: NpzFormatError, message: [/labels has shape \(2\)/] },
