@@ -95,6 +95,42 @@ export const lgcnSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['loader that returns an empty graph on any error', 'loader that reports every error as a plain Error'],
     },
+    {
+      id: 'lgcn/graph-input-rejected',
+      statement: 'Malformed CSR matrices, coordinates out of range, mismatched product shapes, invalid subgraph nodes, permutations, graphs, normalisation settings, generator settings and split sizes raise GraphIndexError or GraphValueError naming the value and the fix; inputs at each limit are accepted.',
+      kind: 'exact',
+      negativeControls: ['CSR validator that accepts every matrix', 'errors without the value or the fix'],
+    },
+    {
+      id: 'lgcn/csr-operations',
+      statement: 'csrFromCoo sums duplicates into a valid CSR matrix equal to the dense sum of the triples; transpose, toDense, fromDense, rowSums, spmmFloat32 and matmul agree with their dense definitions.',
+      kind: 'exact',
+      negativeControls: ['csrFromCoo that keeps the last duplicate instead of the sum'],
+    },
+    {
+      id: 'lgcn/graph-operations',
+      statement: 'symmetrize returns A ∨ Aᵀ without diagonal or zero-weight edges; degrees, edge count, induced subgraphs (in the given node order), relabelling P M Pᵀ of matrices, rows and graphs, and feature row normalisation match their dense definitions.',
+      kind: 'exact',
+      negativeControls: ['induced subgraph that leaves relabelled rows unsorted'],
+    },
+    {
+      id: 'lgcn/normalization-entries',
+      statement: 'Every normalisation (symmetric, random walk, diagonal enhancement with λ, L-GCN) of a weighted graph is a valid CSR matrix whose entries equal the dense formula, and each has its own description.',
+      kind: 'tolerance',
+      negativeControls: ['writes the self-loop after the neighbours'],
+    },
+    {
+      id: 'lgcn/csbm-generator',
+      statement: 'The contextual SBM generator is deterministic per seed and returns a valid graph with round(N·d/2) distinct unit edges, only same-class edges at homophily 1 and only cross-class edges at homophily 0, features whose class means spread like μ·N(0, 1) around unit noise, and the graph of a recorded seed is reproduced exactly.',
+      kind: 'statistical',
+      negativeControls: ['generator that ignores the homophily'],
+    },
+    {
+      id: 'lgcn/node-split',
+      statement: 'A random split has disjoint, sorted parts of the requested sizes drawn from [0, N), depends only on its seed, and the proportional sizes follow the 1208/500/1000 split of Cora.',
+      kind: 'exact',
+      negativeControls: ['split whose test part overlaps the training part'],
+    },
   ],
 
   experiments: [
