@@ -130,7 +130,13 @@ function renderMutation(mutation: MethodMutation): string {
       `${c.equivalent} equivalent, ${c.errors} errors, ${c.ignored} ignored${c.notTested > 0 ? `, ${c.notTested} not tested` : ''} of ${c.total} mutants in ${escapeHtml(mutation.folders.join(', '))}. ` +
       `Ran ${formatNumber(mutation.durationMs / 1000)} s of a ${mutation.budgetSeconds} s budget at ${escapeHtml(mutation.measuredAt)}; ${mutation.reused} results reused from the incremental file.</p>`,
   );
-  if (!mutation.complete) parts.push('<p class="skipped">The run did not finish (time budget or error), so the figures are partial.</p>');
+  if (!mutation.complete) {
+    parts.push(
+      '<p class="skipped">The run did not finish (time budget or error), so the figures are partial. A partial score understates: ' +
+        'StrykerJS classifies every mutant without coverage first, while only part of the covered mutants have been tested. ' +
+        'The next run goes on from the incremental file.</p>',
+    );
+  }
   if (mutation.error !== undefined) parts.push(`<pre class="failed">${escapeHtml(mutation.error)}</pre>`);
 
   parts.push(`<h3>Surviving mutants (${mutation.survivors.length})</h3>`);
