@@ -163,6 +163,12 @@ export const linearizabilitySpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['minimizer that keeps the schedule as found'],
     },
+    {
+      id: 'linearizability/actor-inputs-rejected',
+      statement: 'Unknown explorer, system or harness names, invalid budgets, bounds and depths, faults given to a reducing explorer, malformed replay tokens and unexpected messages raise an Error naming the bad value and the fix.',
+      kind: 'exact',
+      negativeControls: ['explorer lookup that falls back to dfs for unknown names'],
+    },
   ],
 
   experiments: [
