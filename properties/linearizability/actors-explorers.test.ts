@@ -1,19 +1,22 @@
 /**
- * What every explorer's result promises: its own name, the budget and time limit respected,
- * `exhausted` only for a search that covered its space, violations that replay and end at the
- * response that made the history illegal; and DPOR with sleep sets exploring one schedule per class
- * of equivalent schedules.
+ * Properties of what explorers report. Every result names its explorer, respects the budget and
+ * time limit, and claims `exhausted` only for a search that covered its space. A violation found
+ * with online checking replays and ends at the response that made the history illegal. DPOR with
+ * sleep sets explores one schedule per class of equivalent schedules.
  */
 import { describe } from 'vitest';
 import { ActorSystem, DEFAULT_CONFIG, type RuntimeConfig, type StepEffect, type SystemState } from '../../impl/actors/runtime';
 import { EXPLORERS, type ExplorerEntry } from '../../impl/actors/explorers/index';
 import { exploreDpor, type Dependency } from '../../impl/actors/explorers/dpor';
-import { exploreDelayBounded } from '../../impl/actors/explorers/simple';
-import type { ExplorationResult } from '../../impl/actors/session';
+import { exploreDelayBounded, runOnce } from '../../impl/actors/explorers/simple';
+import { ExplorationSession, type ExplorationResult } from '../../impl/actors/session';
+import { VerdictCache, historyOf } from '../../impl/actors/history';
 import { decodeToken } from '../../impl/actors/token';
 import { replayChoices, replaySteps } from '../../impl/actors/replay';
 import { harnessByName, systemByName } from '../../models/systems/index';
 import { caseInvariant } from '../../harness/testing/invariant';
+import { Rng } from '../../harness/rng';
+import { realChecker } from './_subjects';
 
 const system = (name: string, harness: string, config: Partial<RuntimeConfig> = {}) => new ActorSystem(systemByName(name), harnessByName(harness), { ...DEFAULT_CONFIG, ...config });
 
@@ -158,20 +161,48 @@ describe('explorer results', () => {
 
       // fast-check's violation is minimized: no single step can go.
       const fastCheck = explorers.find((e) => e.name === 'fast-check')!;
-      for (const name of ['register-buggy', 'chain-buggy']) {
-        const s = system(name, '2R+1W');
+      // On these spaces fast-check's first failing case has steps that can go.
+      for (const [name, harness] of [['register-buggy', '2R+2W'], ['chord-buggy', '2R+2W'], ['chain-buggy', '2R+1W']] as const) {
+        const s = system(name, harness);
         const violation = fastCheck.explore(s, { budget: 2000, seed: 13, stopAtFirstBug: true }).violation;
         runs++;
         if (violation === null) {
-          failures.push(`fast-check on ${name}: no violation`);
+          failures.push(`fast-check on ${name} ${harness}: no violation`);
           continue;
         }
         const steps = replayChoices(s, violation.choices).steps;
         for (let k = 0; k < steps.length; k++) {
           const shorter = replaySteps(s, [...steps.slice(0, k), ...steps.slice(k + 1)]);
-          if (shorter !== null && shorter.result.result === 'illegal') failures.push(`fast-check on ${name}: step ${k + 1} of ${steps.length} in ${violation.token} can be removed`);
+          if (shorter !== null && shorter.result.result === 'illegal') failures.push(`fast-check on ${name} ${harness}: step ${k + 1} of ${steps.length} in ${violation.token} can be removed`);
         }
       }
+      // With seed 13, fast-check first fails on chord-buggy at case 39 and would shrink past case 45.
+      const chordBuggy = system('chord-buggy', '2R+1W');
+      const shrunk = fastCheck.explore(chordBuggy, { budget: 45, seed: 13 });
+      runs++;
+      if (shrunk.firstBugAt === null || shrunk.schedules > 45) failures.push(`fast-check on chord-buggy with budget 45: ${shrunk.schedules} schedules, first bug at ${shrunk.firstBugAt}`);
+
+      // A schedule cut at maxSteps ends there, with its operations still pending.
+      const short = system('register', '1R+1W', { maxSteps: 2 });
+      const cutShort = explorers.find((e) => e.name === 'dfs')!.explore(short, { budget: 1000, seed: 1, online: false });
+      runs++;
+      if (!cutShort.exhausted || cutShort.incompleteHistories !== cutShort.schedules) failures.push(`dfs with maxSteps 2: ${cutShort.incompleteHistories} of ${cutShort.schedules} histories incomplete`);
+
+      // The session's own counts agree with its result, and each distinct history is checked once.
+      const counted = system('chain', '2R+1W');
+      let checks = 0;
+      const session = new ExplorationSession('random', counted, { budget: 40, seed: 2, online: false, checker: (model, history) => { checks++; return realChecker(model, history); } });
+      const rng = new Rng(2);
+      while (!session.done) runOnce(counted, session, (count) => rng.int(0, count - 1));
+      runs++;
+      const summary = session.result(false);
+      if (session.historyKeys().size !== summary.uniqueHistories || checks !== summary.uniqueHistories) failures.push(`session: ${session.historyKeys().size} keys, ${checks} checks, ${summary.uniqueHistories} distinct histories`);
+      const cache = new VerdictCache(counted.definition);
+      const history = historyOf(replayChoices(counted, []).state, counted.harness.operations);
+      cache.check(history);
+      cache.check(history);
+      runs++;
+      if (cache.size !== 1) failures.push(`verdict cache: size ${cache.size} after checking one history twice`);
       return { runs, failures };
     },
   });

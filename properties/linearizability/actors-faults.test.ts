@@ -1,6 +1,6 @@
 /**
- * Fault steps of the actor runtime do exactly what their kind says, and no schedule uses more
- * faults than its budget allows.
+ * Each fault step of the actor runtime changes the state exactly as its kind defines, and no
+ * schedule uses more faults than its budget allows.
  */
 import fc from 'fast-check';
 import { describe } from 'vitest';
