@@ -163,6 +163,36 @@ export const linearizabilitySpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['minimizer that keeps the schedule as found'],
     },
+    {
+      id: 'linearizability/actor-inputs-rejected',
+      statement: 'Unknown explorer, system or harness names, invalid budgets, bounds and depths, faults given to a reducing explorer, malformed replay tokens and unexpected messages raise an Error naming the bad value and the fix.',
+      kind: 'exact',
+      negativeControls: ['explorer lookup that falls back to dfs for unknown names'],
+    },
+    {
+      id: 'linearizability/explorer-results-consistent',
+      statement: 'Every explorer names itself in its result, stays within its budget and time limit, reports exhausted only for a search that covered its space, and with online checking reports a violation that replays and ends at the response that made the history illegal.',
+      kind: 'exact',
+      negativeControls: ['explorers that report a cut-off search as exhausted'],
+    },
+    {
+      id: 'linearizability/delay-bounded-enumerates',
+      statement: 'Delay-bounded search with bound b explores exactly the complete schedules whose choice indices add up to at most b.',
+      kind: 'exact',
+      negativeControls: ['delay-bounded search that allows one delay more than asked'],
+    },
+    {
+      id: 'linearizability/dpor-one-schedule-per-class',
+      statement: 'On small systems whose step effects do not depend on earlier steps, DPOR with sleep sets explores exactly one schedule per class of schedules that differ only in the order of independent steps.',
+      kind: 'model-checked',
+      negativeControls: ['DPOR that treats every pair of steps as dependent'],
+    },
+    {
+      id: 'linearizability/fault-steps-respect-budget',
+      statement: 'A crash removes exactly the messages in flight to its agent and logs nothing, drops and duplicates change only their message, no agent crashes twice, and no schedule uses more faults than its budget.',
+      kind: 'exact',
+      negativeControls: ['crash that leaves messages to the crashed agent in flight'],
+    },
   ],
 
   experiments: [

@@ -153,4 +153,10 @@ export class ExplorationSession {
   historyKeys(): ReadonlySet<string> {
     return this.histories;
   }
+
+  /** True once the time limit has passed; the result then reports `timedOut`. */
+  timeLimitPassed(): boolean {
+    if (this.deadline !== Infinity && performance.now() > this.deadline) this.timedOut = true;
+    return this.timedOut;
+  }
 }

@@ -17,8 +17,8 @@ export function exploreFastCheck(system: ActorSystem, options: ExploreOptions): 
   let smallestFailing: string[] | null = null;
 
   const property = fc.property(fc.array(fc.nat({ max: 64 }), { maxLength: system.config.maxSteps }), (vector) => {
-    // Past the budget, cases pass unexamined so that fast-check stops.
-    if (session.schedules >= options.budget) return true;
+    // Past the budget or the time limit, cases pass unexamined so that fast-check stops.
+    if (session.schedules >= options.budget || session.timeLimitPassed()) return true;
     let step = 0;
     const run = runOnce(system, session, (count) => (vector[step++] ?? 0) % count);
     if (run.illegal) smallestFailing = run.steps;
