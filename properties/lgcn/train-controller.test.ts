@@ -14,19 +14,19 @@ beforeAll(async () => {
   await selectBackend((process.env.PAPERPROOF_BACKEND ?? 'auto') as never);
 });
 
-/** Builds the controller under test. */
+/** Constructor of the controller under test. */
 type ControllerFactory = (options: ControllerOptions, rng: Rng) => StopController;
 
 const real: ControllerFactory = (options, rng) => new StopController(options, rng);
 
-/** Minimises the REINFORCE loss with the advantage's sign flipped, which rewards costly episodes. */
+/** A controller that minimises the REINFORCE loss with the advantage's sign flipped, so it rewards costly episodes. */
 class FlippedAdvantage extends StopController {
   override reinforceLoss(cost: number, baseline: number): tf.Scalar {
     return super.reinforceLoss(baseline, cost);
   }
 }
 
-/** Replaces the moving average by the last cost alone. */
+/** A controller whose baseline is the last episode's cost, not the moving average. */
 class LastCostBaseline extends StopController {
   override finishEpisode(cost: number): number {
     const loss = super.finishEpisode(cost);
@@ -122,6 +122,12 @@ function checkDecisions(make: ControllerFactory, checks: Checks): void {
   for (let layers = 1; layers <= 8; layers++) {
     const c = make({ ...OPTIONS, layers }, new Rng(layers));
     checks.expect('embedding width', c.embeddingWidth === Math.max(1, 7 - layers), `${layers} layers give embedding width ${c.embeddingWidth}`);
+
+    // Weights drawn from U(−1/√8, 1/√8), as PyTorch initialises an LSTM of 8 units, give first
+    // stop probabilities from 0.34 to 0.64 for these seeds. Weights √8 or 8 times as wide
+    // saturate the gates and push most of them below 0.2 or above 0.8.
+    const { pStop } = c.stopProbability(0, 0, 1, 1, 0);
+    checks.expect('initial scale', pStop > 0.2 && pStop < 0.8, `a fresh controller with ${layers} layers gave p_stop ${pStop} at its first decision`);
     c.dispose();
   }
 }
