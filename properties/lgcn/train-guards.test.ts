@@ -169,6 +169,10 @@ const accepts: AcceptCase[] = [
   { name: 'segment aggregation mode', call: (g) => disposeOperator(g.prepareOperator(pathGraph.adjacency, 'segment')) },
   { name: 'controller of one layer and one head with ratio 0', call: (g) => g.controller({ layers: 1, length: 1, learningRate: 0.05, baselineInit: 0, baselineRatio: 0 }).dispose() },
   { name: 'warm-up with as many decisions as layers', call: (g) => g.warmupSchedule(2, 2, 0, new Rng(1)) },
+  {
+    name: 'L² without search rounds or a minimum',
+    call: (g) => g.trainL2gcn(pathGraph, pathSplit, lgcnOptions, l2({ rounds: 0, warmupRounds: 0, minEpochs: 0, maxEpochs: 1, decisionStep: 1, controllerLength: 1, sampleNodes: 1 })),
+  },
 ];
 
 function withController(guards: Guards, use: (controller: StopController) => unknown): unknown {
