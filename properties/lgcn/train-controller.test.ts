@@ -132,6 +132,57 @@ function checkDecisions(make: ControllerFactory, checks: Checks): void {
   }
 }
 
+/** The controller's parameters, read through a cast because they are private. */
+interface ControllerWeights {
+  kernel: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  embedding: tf.Tensor2D;
+  headWeights: tf.Tensor3D;
+  headBias: tf.Tensor2D;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/**
+ * Returns p_stop of a first decision from the zero LSTM state, computed in float64 from the
+ * controller's weights: gates x·K + b split into (i, f, g, o), c = σ(i)·tanh(g), h = σ(o)·tanh(c),
+ * p = softmax(h·W_head + b_head).
+ */
+function firstStopOracle(controller: StopController, input: number[], embeddingRow: number, head: number): number {
+  const weights = controller as unknown as ControllerWeights;
+  const kernel = weights.kernel.arraySync();
+  const bias = weights.bias.arraySync();
+  const embedded = weights.embedding.arraySync()[embeddingRow]!;
+  const headWeights = weights.headWeights.arraySync()[head]!;
+  const headBias = weights.headBias.arraySync()[head]!;
+  const hidden = bias.length / 4;
+  const x = [...input, ...embedded, ...new Array<number>(hidden).fill(0)];
+  const gates = bias.map((b, j) => x.reduce((sum, xi, r) => sum + xi * kernel[r]![j]!, b));
+  const h = Array.from({ length: hidden }, (_, u) => {
+    const c = sigmoid(gates[u]!) * Math.tanh(gates[2 * hidden + u]!);
+    return sigmoid(gates[3 * hidden + u]!) * Math.tanh(c);
+  });
+  const logits = [0, 1].map((a) => h.reduce((sum, hu, u) => sum + hu * headWeights[u]![a]!, headBias[a]!));
+  return 1 / (1 + Math.exp(logits[0]! - logits[1]!));
+}
+
+/** Checks the first decision at every head against the float64 oracle. */
+function checkFirstDecisions(make: ControllerFactory, checks: Checks): void {
+  const controller = make({ ...OPTIONS, length: 4 }, new Rng(13));
+  try {
+    for (let k = 0; k < 6; k++) {
+      for (const previous of [0, 1] as const) {
+        controller.reset();
+        const { pStop, record } = controller.stopProbability(k, 1, 0.8, 1.3, previous);
+        const expected = firstStopOracle(controller, record.input, 2 * clampHead(k, 4) + previous, clampHead(k, 4));
+        checks.expect('first decision', Math.abs(pStop - expected) < PROBABILITY_TOLERANCE, `decision ${k} after action ${previous}: p_stop ${pStop}, float64 oracle ${expected}`);
+      }
+    }
+  } finally {
+    controller.dispose();
+  }
+}
+
 function checkSampling(checks: Checks): void {
   const draws = new Rng(8);
   const mirror = new Rng(8);
@@ -211,6 +262,7 @@ async function checkSearch(make: ControllerFactory, checks: Checks): Promise<voi
 async function checkController(make: ControllerFactory): Promise<{ runs: number; failures: string[] }> {
   const checks = new Checks();
   checkDecisions(make, checks);
+  checkFirstDecisions(make, checks);
   checkSampling(checks);
   checkWarmup(checks);
   checkPolicy(make, checks);
