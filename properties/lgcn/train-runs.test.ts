@@ -10,7 +10,7 @@ import { selectBackend, tf } from '../../harness/tensor/backend';
 import { caseInvariant } from '../../harness/testing/invariant';
 import { generateCsbm, inducedSubgraph, matmul, normalizeAdjacency, randomSplit, spmm, type DenseMatrix, type Graph, type Normalization } from '../../impl/graph/index';
 import { accuracy, csrBytes, forwardOracle, forwardTf, glorot, initWeights, prepareOperator, disposeOperator, relu, trainFullBatch, weightsToTensors, forwardLayerwise, type GcnWeights, type TrainingReport } from '../../impl/gcn/index';
-import { fixedEpochs, trainL2gcn, trainLgcn, type L2Options, type LgcnOptions } from '../../impl/lgcn/index';
+import { fixedEpochs, trainL2gcn, trainLayer, trainLgcn, type EpochInfo, type L2Options, type LgcnOptions } from '../../impl/lgcn/index';
 import { crossEntropyOracle } from './_graphs';
 
 beforeAll(async () => {
@@ -19,12 +19,13 @@ beforeAll(async () => {
 
 /** The trainers under test, replaceable one at a time by a negative control. */
 interface Trainers {
+  layer: typeof trainLayer;
   fullBatch: typeof trainFullBatch;
   lgcn: typeof trainLgcn;
   l2gcn: typeof trainL2gcn;
 }
 
-const real: Trainers = { fullBatch: trainFullBatch, lgcn: trainLgcn, l2gcn: trainL2gcn };
+const real: Trainers = { layer: trainLayer, fullBatch: trainFullBatch, lgcn: trainLgcn, l2gcn: trainL2gcn };
 
 /** Two well separated classes with homophilous edges: training reaches high accuracy in a few dozen epochs. */
 const graph: Graph = generateCsbm({ nodes: 40, classes: 2, meanDegree: 4, homophily: 0.9, featureCount: 4, featureSignal: 2, seed: 5 });
@@ -96,6 +97,39 @@ async function timed<T>(call: () => Promise<T>): Promise<{ value: T; wallMillis:
   return { value, wallMillis: performance.now() - started };
 }
 
+async function checkLayer(t: Trainers, checks: RunChecks): Promise<void> {
+  const rows = 20;
+  const width = 3;
+  const source = new Rng(17);
+  const aggregated = Float32Array.from({ length: rows * width }, () => 2 * source.float() - 1);
+  const labels = Int32Array.from({ length: rows }, (_, r) => r % 2);
+
+  // Steps per epoch: 3 full batches of 6 with dropLast, 4 without it, and 1 when a batch holds every row.
+  for (const [batchSize, dropLast, perEpoch] of [[6, true, 3], [6, false, 4], [20, true, 1], [64, true, 1]] as const) {
+    const run = `layer, batch ${batchSize}${dropLast ? ', drop last' : ''}`;
+    const seen: EpochInfo[] = [];
+    const stopAfterTwo = { startLayer: () => {}, describe: () => 'two epochs', afterEpoch: (info: EpochInfo) => seen.push(info) >= 2 };
+    const rng = new Rng(23);
+    const outcome = await t.layer({ aggregated, width, labels, classes: 2, hidden: 4, learningRate: 0.05, batchSize, dropLast, layer: 1, globalEpochStart: 7, policy: stopAfterTwo, rng, profile: batchSize === 64 });
+    checks.expect(run, outcome.epochs === 2 && outcome.epochMillis.length === 2 && outcome.steps === 2 * perEpoch, `${outcome.epochs} epochs and ${outcome.steps} steps, expected 2 and ${2 * perEpoch}`);
+    checks.expect(run, JSON.stringify(seen.map((i) => [i.layer, i.epochInLayer, i.globalEpoch])) === '[[1,1,8],[1,2,9]]', `the policy saw ${JSON.stringify(seen)}`);
+    checks.expect(run, seen.every((i) => i.loss > 0 && Number.isFinite(i.loss)) && outcome.lastLoss === seen[1]!.loss, `losses ${seen.map((i) => i.loss).join(', ')}, last ${outcome.lastLoss}`);
+    checks.expect(run, (outcome.peakBytes > 0) === (batchSize === 64), `peak ${outcome.peakBytes} bytes with profiling ${batchSize === 64 ? 'on' : 'off'}`);
+
+    // The next layer's input is ReLU(F W) with the returned weight.
+    const expectedNext = relu(matmul({ rows, cols: width, data: Float64Array.from(aggregated) }, outcome.weight)).data;
+    checks.expect(run, outcome.next.length === expectedNext.length && outcome.next.every((v, k) => Math.abs(v - expectedNext[k]!) < 1e-5), 'next-layer rows differ from ReLU(F W)');
+    checks.expect(run, outcome.classifier.rows === 4 && outcome.classifier.cols === 2, `classifier is ${outcome.classifier.rows}×${outcome.classifier.cols}`);
+
+    // Full-batch steps draw nothing after the initial weights; mini-batches shuffle with the same generator.
+    const mirror = new Rng(23);
+    glorot(width, 4, mirror);
+    glorot(4, 2, mirror);
+    const untouched = rng.float() === mirror.float();
+    checks.expect(run, untouched === (perEpoch === 1), `the generator was ${untouched ? 'not ' : ''}advanced by the epochs`);
+  }
+}
+
 async function checkFullBatch(t: Trainers, checks: RunChecks): Promise<void> {
   const base = { layers: 2, hidden: 4, learningRate: 0.05, weightDecay: 0, normalization: { kind: 'symmetric' } as const, aggregation: 'kernel' as const, seed: 3 };
   const adjacency = normalizeAdjacency(graph.adjacency, base.normalization);
@@ -138,6 +172,7 @@ async function checkLgcn(t: Trainers, checks: RunChecks): Promise<void> {
   const whole = await timed(() => t.lgcn(graph, split, base, fixedEpochs(1)));
   checks.close('L-GCN, full batch, 1 epoch', whole.value.finalLoss, initialLoss);
   checks.report('L-GCN, full batch, 1 epoch', whole.value, whole.wallMillis, 1, layerwiseAccuracy(whole.value.weights, base.normalization));
+  checks.expect('L-GCN, full batch, 1 epoch', whole.value.peakTrainingBytes > 0, `peak ${whole.value.peakTrainingBytes} bytes; the first epoch of each layer is profiled`);
   const batched = await t.lgcn(graph, split, { ...base, batchSize: 5, dropLast: true, learningRate: 1e-9 }, fixedEpochs(1));
   checks.close('L-GCN, 4 batches, 1 epoch', batched.finalLoss, initialLoss);
 
@@ -192,6 +227,7 @@ async function checkL2gcn(t: Trainers, checks: RunChecks): Promise<void> {
 async function checkTrainers(t: Trainers): Promise<{ runs: number; failures: string[] }> {
   const checks = new RunChecks();
   const before = tf.memory().numTensors;
+  await checkLayer(t, checks);
   await checkFullBatch(t, checks);
   await checkLgcn(t, checks);
   await checkL2gcn(t, checks);
