@@ -1,7 +1,8 @@
 /**
- * The small pieces the training procedures are built from, each against a direct float64 or
- * integer oracle: accuracy, median, CSR byte counts, Glorot initialisation, head clamping, the
- * stop rule and fixed-epoch policies, chunked transforms, the masked loss and the sparse operator.
+ * The small pieces that the training procedures are built from, each against a direct float64 or
+ * integer oracle. They are accuracy, median, CSR byte counts, Glorot initialisation, head
+ * clamping, the stop rule, fixed-epoch policies, chunked transforms, the masked loss and the
+ * sparse operator.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -124,7 +125,7 @@ function firstHelperFailure(h: Helpers, c: HelperCase): string | null {
   const weights = h.glorot(rows, cols, new Rng(seed));
   if (weights.rows !== rows || weights.cols !== cols || weights.data.length !== rows * cols) return `glorot shape ${weights.rows}×${weights.cols}, expected ${rows}×${cols}`;
   if (!weights.data.every((w) => Math.abs(w) <= limit)) return `glorot entry outside ±${limit}`;
-  // A uniform draw on [−a, a]: with 20 or more entries, none beyond a/2 has probability below 1e-6.
+  // For 20 or more uniform draws on [−a, a], the chance that none lies beyond a/2 is below 1e-6.
   if (rows * cols >= 20 && !weights.data.some((w) => Math.abs(w) > limit / 2)) return `glorot entries all within ±${limit / 2}`;
 
   const head = h.clampHead(c.head.k, c.head.length);

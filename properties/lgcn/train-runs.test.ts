@@ -1,8 +1,8 @@
 /**
- * Whole training runs of full-batch GCN, L-GCN and L²-GCN on a small generated graph: the loss
- * of the first step equals a float64 oracle at the initial weights, the reported accuracy is the
- * accuracy of the returned weights, epochs, timings and memory figures are consistent, and no
- * tensor is leaked.
+ * Whole training runs of full-batch GCN, L-GCN and L²-GCN, and single L-GCN layers, on a small
+ * generated graph. The loss of the first step equals a float64 oracle at the initial weights, and
+ * the reported accuracy is the accuracy of the returned weights. Epochs, timings and memory
+ * figures are consistent, and no tensor is leaked.
  */
 import { beforeAll, describe } from 'vitest';
 import { Rng } from '../../harness/rng';
@@ -104,7 +104,7 @@ async function checkLayer(t: Trainers, checks: RunChecks): Promise<void> {
   const aggregated = Float32Array.from({ length: rows * width }, () => 2 * source.float() - 1);
   const labels = Int32Array.from({ length: rows }, (_, r) => r % 2);
 
-  // Steps per epoch: 3 full batches of 6 with dropLast, 4 without it, and 1 when a batch holds every row.
+  // Steps per epoch: 3 full batches of 6 with dropLast, 4 without it, and 1 when one batch contains every row.
   for (const [batchSize, dropLast, perEpoch] of [[6, true, 3], [6, false, 4], [20, true, 1], [64, true, 1]] as const) {
     const run = `layer, batch ${batchSize}${dropLast ? ', drop last' : ''}`;
     const seen: EpochInfo[] = [];
