@@ -131,6 +131,30 @@ export const lgcnSpec: MethodSpec = {
       kind: 'exact',
       negativeControls: ['split whose test part overlaps the training part'],
     },
+    {
+      id: 'lgcn/training-guards',
+      statement: 'Invalid GCN sizes, training and L² settings, controller options, aggregation modes and shapes raise GraphValueError naming the bad value and the valid range, and the smallest valid values are accepted.',
+      kind: 'exact',
+      negativeControls: ['accepts a learning rate of zero', 'error message without the bad value'],
+    },
+    {
+      id: 'lgcn/training-helpers',
+      statement: 'Accuracy counts nodes whose first arg-max logit is their label, the median is the middle of the sorted values, CSR bytes are 4(N+1) + 12·nnz, Glorot weights fill ±√(6/(fan_in+fan_out)), heads clamp to [0, T−1] and the stop rule matches its formula.',
+      kind: 'exact',
+      negativeControls: ['accuracy takes the last arg-max on ties', 'median of the unsorted values'],
+    },
+    {
+      id: 'lgcn/training-runs',
+      statement: 'Full-batch GCN, L-GCN and L²-GCN report the loss of their first step at the initial weights, the accuracy of the weights they return, consistent epochs, times and memory, L² layers stopping at decision epochs within the bounds, and leak no tensors.',
+      kind: 'tolerance',
+      negativeControls: ['full-batch loss over every node instead of the training nodes', 'L-GCN that aggregates with the symmetric normalisation'],
+    },
+    {
+      id: 'lgcn/controller-reinforce',
+      statement: "The L² controller's inputs and embedding rows follow their formulas, its REINFORCE loss equals (Σ_k log p(a_k))·(cost − baseline) over the recorded decisions, the baseline is the moving average b ← ratio·b + (1−ratio)·cost, warm-up schedules end at decision T−1, and no tensor leaks.",
+      kind: 'tolerance',
+      negativeControls: ['REINFORCE loss with the advantage sign flipped', 'baseline set to the last cost'],
+    },
   ],
 
   experiments: [
