@@ -38,7 +38,7 @@ export interface CalibrationResult {
   /** Smallest injected slowdown detected in at least 95% of its comparisons, or null. */
   smallestReliable: number | null;
   backend: ReadyMessage['backend'];
-  /** Where the workers ran: the core both were pinned to, or why they were not pinned. */
+  /** Placement of the workers: the core both were pinned to, or why they were not pinned. */
   placement: string;
 }
 

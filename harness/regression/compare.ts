@@ -4,10 +4,10 @@
  *
  * A round's time slice is cut into short pairs, A then B, then B then A, and so on, and the
  * round's statistic is the median log-ratio over its pairs. The finer cut matters on shared
- * virtual machines: there the speed of one core switches between levels (measured on the
- * 2-core CI-like machine: 5.5 ms and 9 ms per call of linearizability/check-etcd, each level
- * lasting a few hundred milliseconds), so the two halves of a 100 ms round often ran at
- * different levels, while the two halves of a 10 ms pair seldom do.
+ * virtual machines, where the speed of one core switches between levels. On the 2-core CI-like
+ * machine we measured 5.5 ms and 9 ms per call of linearizability/check-etcd, each level lasting
+ * a few hundred milliseconds. The two halves of a 100 ms round often ran at different levels,
+ * while the two halves of a 10 ms pair seldom do.
  *
  * Both workers are also pinned to one core (see {@link pinTogether}): on that machine the two
  * cores ran at different levels at the same moment, and a worker on the slow one made its side
@@ -58,7 +58,7 @@ export interface TreeComparison {
   onlyCandidate: string[];
   baseline: Omit<ReadyMessage, 'type' | 'tasks'>;
   candidate: Omit<ReadyMessage, 'type' | 'tasks'>;
-  /** Where the workers ran: the core both were pinned to, or why they were not pinned. */
+  /** Placement of the workers: the core both were pinned to, or why they were not pinned. */
   placement: string;
 }
 
@@ -207,8 +207,8 @@ function deviceOf(ready: ReadyMessage): string {
 /**
  * Pins the workers to one core, the last one this process may run on, with Linux's `taskset`
  * (util-linux). Node has no affinity call of its own, and no maintained package sets it without a
- * native build, so the command is used. Returns a line saying where the workers run; when pinning
- * is not possible the comparison still runs, unpinned, and the line says why.
+ * native build, so the command is used. Returns a line that describes the placement. When pinning
+ * is not possible, the comparison still runs unpinned and the line gives the reason.
  */
 export function pinTogether(workers: readonly BenchWorker[]): string {
   if (process.platform !== 'linux') return `not pinned: pinning uses Linux's taskset, and this is ${process.platform}`;
