@@ -46,7 +46,7 @@ export function renderIndex(results: Results, links: { bench?: boolean } = {}): 
       const failed = m.invariants.filter((i) => i.status === 'failed').length;
       const rejected = m.invariants.filter((i) => i.negativeControl === 'rejected').length;
       const claims = m.experiments.map((e) => `<span class="${e.verdict}">${escapeHtml(e.verdict)}</span> ${escapeHtml(e.id)}`).join('<br>');
-      const quality = withQuality ? `<td class="num">${formatCoverage(m.coverage?.lines)}</td><td class="num">${formatCoverage(m.coverage?.branches)}</td><td class="num">${formatPercent(m.mutation?.score)}</td>` : '';
+      const quality = withQuality ? `<td class="num">${formatCoverage(m.coverage?.lines)}</td><td class="num">${formatCoverage(m.coverage?.branches)}</td><td class="num">${formatPercent(m.mutation?.score)}${m.mutation !== undefined && !m.mutation.complete ? ' (partial)' : ''}</td>` : '';
       return `<tr><td><a href="methods/${m.id}.html">${escapeHtml(m.id)}</a><br><span class="meta">${escapeHtml(m.title ?? '')}</span></td>` +
         `<td class="num">${passed}/${m.invariants.length}${failed > 0 ? ` <span class="failed">(${failed} failed)</span>` : ''}</td>` +
         `<td class="num">${rejected}/${m.invariants.length}</td><td>${claims || '–'}</td><td class="num">${m.benchmarks.length}</td>${quality}</tr>`;
