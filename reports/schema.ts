@@ -106,7 +106,7 @@ export interface Results {
   selfTests?: { name: string; status: string }[];
   /** Paperproof version and git revision that produced the file. */
   producer?: { version: string; revision: string | null };
-  /** How the coverage and mutation figures of the methods were measured, when they were. */
+  /** Measurement record of the methods' coverage and mutation figures, when there are any. */
   quality?: QualityRecord;
 }
 
@@ -161,7 +161,7 @@ export interface MethodCoverage extends AreaCoverage {
   source: CoverageSource;
 }
 
-/** What ran while coverage was measured. */
+/** Workload that ran while coverage was measured. */
 export type CoverageSource = 'property-suite' | 'main-job';
 
 /** Outcome of one mutant, in the suite's words. */
@@ -180,7 +180,7 @@ export interface MutantRecord {
   /** Original source text at the location, shortened. */
   original: string;
   status: MutantStatus;
-  /** Why a mutant is equivalent (from the equivalent-mutant list), or StrykerJS's reason for an error. */
+  /** Reason a mutant is equivalent (from the equivalent-mutant list), or StrykerJS's reason for an error. */
   reason?: string;
   /** Number of tests that executed the mutated code. */
   coveredBy?: number;
@@ -223,11 +223,11 @@ export interface MethodMutation {
   equivalent: MutantRecord[];
   /** Equivalent-mutant entries of this method's files that matched no mutant (moved or fixed code). */
   staleEquivalents?: string[];
-  /** Why the run failed, when StrykerJS stopped with an error. */
+  /** Failure reason, when StrykerJS stopped with an error. */
   error?: string;
 }
 
-/** How the coverage and mutation figures were measured. */
+/** Measurement record of the coverage and mutation figures. */
 export interface QualityRecord {
   coverage?: CoverageRunRecord;
   mutation?: MutationRunRecord;

@@ -67,7 +67,7 @@ export async function coverageCommand(root: string, options: CoverageOptions): P
   }
 }
 
-/** What {@link coverageFile} needs to know about the measurement. */
+/** Facts about the measurement that {@link coverageFile} records. */
 export interface CoverageRunFacts {
   source: CoverageSource;
   command: string;

@@ -154,16 +154,9 @@ function buildProgram(setExit: (code: number) => void, argv: readonly string[]):
       setExit(await coverageCommand(ROOT, { method: options.method, out: options.out, data: options.data, quiet: options.quiet }));
     });
 
-  program
-    .command('mutation')
+  withMutationOptions(program.command('mutation'))
     .description('mutation-test each method against its own properties with StrykerJS; write mutation.json and quality.html; exit 1 when a run failed or ran out of budget')
     .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
-    .option('--budget <seconds>', 'wall-clock budget of each method\'s run (default: --total-budget shared equally)')
-    .option('--total-budget <seconds>', 'wall-clock budget of the whole run, shared equally by the methods', String(DEFAULT_TOTAL_BUDGET_SECONDS))
-    .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
-    .option('--force', 'test every mutant again instead of reusing results from the incremental files')
-    .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
-    .option('--equivalents <file>', 'list of equivalent mutants with their reasons', join(ROOT, 'mutation', 'equivalent.json'))
     .option('--out <dir>', 'report folder; its results.json, when present, gets the figures', DEFAULT_OUT)
     .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
     .option('--quiet', 'print only warnings and the score table')
@@ -171,17 +164,10 @@ function buildProgram(setExit: (code: number) => void, argv: readonly string[]):
       setExit(await mutationCommand(ROOT, { ...options, force: options.force === true }));
     });
 
-  program
-    .command('weekly')
+  withMutationOptions(program.command('weekly'))
     .description('the slow checks CI skips: the main job with coverage (run --coverage), then mutation testing; one report with both pages')
     .option('--method <ids>', 'comma-separated method ids (default: every implemented method)')
     .addOption(new Option('--profile <name>', 'profile of the main job').choices([...PROFILES]).default('quick'))
-    .option('--budget <seconds>', 'wall-clock budget of each method\'s mutation run (default: --total-budget shared equally)')
-    .option('--total-budget <seconds>', 'wall-clock budget of the whole mutation run, shared equally by the methods', String(DEFAULT_TOTAL_BUDGET_SECONDS))
-    .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
-    .option('--force', 'test every mutant again instead of reusing results from the incremental files')
-    .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
-    .option('--equivalents <file>', 'list of equivalent mutants with their reasons', join(ROOT, 'mutation', 'equivalent.json'))
     .option('--out <dir>', 'report folder', DEFAULT_OUT)
     .option('--data <dir>', 'data folder (default: PAPERPROOF_DATA)')
     .option('--quiet', 'print only warnings and the summary tables')
@@ -246,4 +232,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`paperproof failed: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+/** Adds the options that `mutation` and `weekly` share: budgets, concurrency and the mutation files. */
+function withMutationOptions(command: Command): Command {
+  return command
+    .option('--budget <seconds>', 'wall-clock budget of each method\'s mutation run (default: --total-budget shared equally)')
+    .option('--total-budget <seconds>', 'wall-clock budget of the whole mutation run, shared equally by the methods', String(DEFAULT_TOTAL_BUDGET_SECONDS))
+    .option('--concurrency <n>', 'StrykerJS test-runner processes (default: 2, or 1 on a one-core machine)')
+    .option('--force', 'test every mutant again instead of reusing results from the incremental files')
+    .option('--incremental-dir <dir>', 'folder of the incremental files, one per method', join(ROOT, 'mutation', 'incremental'))
+    .option('--equivalents <file>', 'list of equivalent mutants with their reasons', join(ROOT, 'mutation', 'equivalent.json'));
 }

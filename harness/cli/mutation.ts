@@ -29,8 +29,8 @@ import { UsageError } from './errors';
 export const MUTATION_TOOL = 'StrykerJS 9.6.1 (vitest runner)';
 /**
  * Default time budget of a whole run, in seconds, shared equally by the methods it tests. 40
- * minutes keeps the run well under an hour on 2 cores however many methods land; what a run does
- * not reach, the next one tests (incremental mode).
+ * minutes keep the run well under an hour on 2 cores however many methods land. Mutants a run
+ * does not reach are tested by the next run (incremental mode).
  */
 export const DEFAULT_TOTAL_BUDGET_SECONDS = 2400;
 

@@ -15,7 +15,7 @@ import { c8Args, readMapIfPresent, runNode } from '../quality/coverage';
 import { publishQuality } from '../quality/publish';
 import { coverageFile, coverageTable } from './coverage';
 
-/** Environment variable that tells the inner run where @vitest/coverage-v8 writes its map. */
+/** Environment variable naming the folder where the inner run's @vitest/coverage-v8 writes its map. */
 export const COVERAGE_DIR_VARIABLE = 'PAPERPROOF_COVERAGE_DIR';
 
 /**

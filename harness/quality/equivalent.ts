@@ -15,7 +15,7 @@ export interface EquivalentEntry {
   /** `line:column-line:column`, 1-based, end exclusive, as StrykerJS reports it. */
   location: string;
   replacement: string;
-  /** Why no test can tell the mutant from the original, in one line. */
+  /** One-line reason no test can tell the mutant from the original. */
   reason: string;
 }
 
@@ -27,7 +27,7 @@ export interface MutantIdentity {
   replacement: string;
 }
 
-/** Longest reason accepted, in characters; a reason is one line. */
+/** Maximum length of a reason, in characters. A reason is one line. */
 export const MAX_REASON_LENGTH = 200;
 
 /** Formats a mutant's location as in the list: `12:5-12:30`. */

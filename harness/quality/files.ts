@@ -1,7 +1,7 @@
 /**
  * The files `paperproof coverage` and `paperproof mutation` write (`coverage.json`,
  * `mutation.json`), and how their figures join a `results.json`: each method gets its `coverage`
- * or `mutation` object, and the top-level `quality` record says how they were measured.
+ * or `mutation` object, and the top-level `quality` record describes how they were measured.
  */
 import { readFileSync } from 'node:fs';
 import type { CoverageRunRecord, MethodCoverage, MethodMutation, MutationRunRecord, Results } from '../../reports/schema';
@@ -26,7 +26,7 @@ export interface MutationFile {
   methods: { id: string; mutation: MethodMutation }[];
 }
 
-/** A coverage or mutation file, told apart by `kind`. */
+/** A coverage or mutation file, distinguished by `kind`. */
 export type QualityFile = CoverageFile | MutationFile;
 
 /** Returns true when `kind` (a parsed file's `kind` field) names a coverage or mutation file. */

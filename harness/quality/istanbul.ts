@@ -48,7 +48,7 @@ export function lineCounts(data: FileCoverageData): LineCounts {
  *
  * @param data - the file's counters from @vitest/coverage-v8
  * @param source - the file's text, for quoting uncovered branches
- * @param extraLines - line counts from processes vitest cannot see (c8); a line vitest knows is
+ * @param extraLines - line counts from processes vitest cannot see (c8); a line in vitest's map is
  *   covered when either count is positive
  */
 export function fileFigures(path: string, data: FileCoverageData, source: string, extraLines?: LineCounts): FileCoverage {

@@ -200,7 +200,7 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-/** What the result stream holds. */
+/** Contents of the result stream. */
 interface StreamContents {
   planned: number;
   reused: number;

@@ -1,5 +1,5 @@
 /**
- * Which source folders belong to which method, for coverage and mutation testing.
+ * Ownership of source folders by methods, for coverage and mutation testing.
  *
  * A method owns `impl/<id>/` by default, so a method added to `SPECS` is measured without any
  * change here. The exceptions are folders that several methods share or that one method owns
@@ -41,7 +41,7 @@ export interface MethodSources {
   properties: string | null;
 }
 
-/** What one method's mutation run mutates and which properties it runs. */
+/** Scope of one method's mutation run: the folders it mutates and the properties it runs. */
 export interface MutationScope extends MethodSources {
   /** Property folders whose tests the run may use: the method's own first. */
   testFolders: string[];

@@ -14,7 +14,7 @@ import { COVERAGE_FILE_KIND, attachQuality, readQualityFile, type QualityFile } 
 /** File name of each quality file kind in the report folder. */
 export const QUALITY_FILE_NAMES = { coverage: 'coverage.json', mutation: 'mutation.json' } as const;
 
-/** Where the figures went. */
+/** Paths the figures were written to. */
 export interface PublishedQuality {
   /** The coverage or mutation file written. */
   file: string;

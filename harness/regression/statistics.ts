@@ -99,8 +99,8 @@ export function comparePaired(baseline: readonly number[], candidate: readonly n
 }
 
 /**
- * The paired comparison of {@link comparePaired} from per-round log-ratios given directly, for a
- * round whose log-ratio is itself a median over several finer pairs (see `compareWorkers`).
+ * Compares per-round log-ratios given directly, as {@link comparePaired} does, for rounds whose
+ * log-ratio is itself a median over several finer pairs (see `compareWorkers`).
  * `baseline` and `candidate` are the per-round timings behind them, used only for the counts and U.
  *
  * @throws Error when there are fewer than 3 rounds or a log-ratio is not finite.

@@ -120,7 +120,7 @@ function graphs(): { name: string; adjacency: CsrMatrix }[] {
   ];
 }
 
-/** The METIS graph file of an adjacency: "n m", then each node's neighbours counted from 1. */
+/** Builds the METIS graph file of an adjacency: "n m", then each node's neighbours counted from 1. */
 function metisFile(a: CsrMatrix): string {
   const lines = [`${a.rows} ${a.indptr[a.rows]! / 2}`];
   for (let i = 0; i < a.rows; i++) lines.push(Array.from(a.indices.subarray(a.indptr[i]!, a.indptr[i + 1]!), (j) => j + 1).join(' '));
@@ -136,7 +136,7 @@ function attempt(call: () => Partition): Partition | Error {
   }
 }
 
-/** Checks that a Louvain partition says so, with its seed, part count and size cap. */
+/** Checks that a Louvain partition reports its method, seed, part count and size cap. */
 function louvainProblem(result: Partition | Error, parts: number, seed: number): string | null {
   if (result instanceof Error) return `raised ${result.name}: ${result.message}`;
   for (const part of ['Louvain', `seed ${seed})`, `into ${parts} parts`, 'at most 105% of the ideal size']) {

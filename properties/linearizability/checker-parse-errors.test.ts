@@ -158,7 +158,8 @@ function mismatch(c: ErrorCase, error: unknown): string | null {
   if (error.code !== c.code) return `raised ${error.code}, expected ${c.code}: ${error.message}`;
   if (error.line !== c.line) return `named line ${error.line}, expected ${c.line}: ${error.message}`;
   const file = c.file === undefined ? FILE : c.file;
-  const prefix = file === null ? (c.starts ?? '') : c.line === undefined ? `${file}: ` : `${file}:${c.line}: `;
+  let prefix = c.starts ?? '';
+  if (file !== null) prefix = c.line === undefined ? `${file}: ` : `${file}:${c.line}: `;
   if (!error.message.startsWith(prefix)) return `message does not start with '${prefix}': ${error.message}`;
   if (!error.message.endsWith(` [${c.code}]`)) return `message does not end with its code: ${error.message}`;
   const missing = c.mentions.filter((text) => !error.message.includes(text));
